@@ -1,0 +1,99 @@
+# Scaling Laws, Reproduced: the two commands are `make book` and `make test`.
+#
+#   make book     create .venv from the lock file, install the package, build the HTML book
+#                 (executing every chapter) into _build/html/index.html
+#   make test     unit tests, nbval (strict) on every notebook, a full -W -n --keep-going build,
+#                 and the browser test (headless Chromium)
+#   make execute  re-execute every notebook in place (refresh the committed outputs)
+#   make bench    the fitting-engine benchmark (not part of the tests)
+#   make lint     ruff (lint and format check)
+#
+# Data: set SCALINGLAWS_DATA_MIRROR to a folder holding the raw data sets (e.g. ../shared/data) to work
+# offline; otherwise the files are downloaded from their pinned URLs and hash-checked into a local cache.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+JB_FLAGS := -W -n --keep-going
+
+# Deterministic, quiet numerical runs: one BLAS thread, fixed hash seed, no progress bars.
+export OMP_NUM_THREADS := 1
+export OPENBLAS_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
+export PYTHONHASHSEED := 0
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+export SCALINGLAWS_QUIET := 1
+
+NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb) $(wildcard book/*.ipynb))
+
+.PHONY: help venv static verify-data cache-check book test unit nbval build-strict browser execute bench lint format clean
+
+help:
+	@sed -n '2,13p' Makefile | sed 's/^# \{0,1\}//'
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -n "$(PYTHON)" || { echo "error: python3.11 (or python3) not found"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (scalinglaws)" >/dev/null
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+static: $(STAMP)
+	$(BIN)/python tools/build_static.py
+
+# Every raw data file is checked against the registry before anything executes: a corrupted or
+# missing file stops here with a one-line message (file, expected and actual sha256), not a traceback.
+verify-data: $(STAMP)
+	$(BIN)/scalinglaws data verify
+
+# The jupyter-cache key is the code cells only; clear it when the library, the data registry or the
+# lock file changed, so a chapter is never served from a stale cache.
+cache-check: $(STAMP)
+	$(BIN)/python tools/cache_key.py
+
+book: static verify-data cache-check
+	@start=$$(date +%s); \
+	$(BIN)/jupyter-book build $(JB_FLAGS) . ; \
+	echo "Book built in $$(( $$(date +%s) - start )) s: _build/html/index.html"
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q tests --ignore=tests/browser
+
+nbval: static verify-data
+	$(BIN)/python -m pytest -q -p no:randomly --nbval $(NOTEBOOKS) --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+build-strict: static verify-data cache-check
+	@start=$$(date +%s); \
+	$(BIN)/jupyter-book build --all $(JB_FLAGS) . ; \
+	echo "Strict build finished in $$(( $$(date +%s) - start )) s"
+
+browser: $(STAMP)
+	$(BIN)/python -m pytest -q tests/browser
+
+test: lint unit nbval build-strict browser
+
+execute: static verify-data
+	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_fit.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf _build

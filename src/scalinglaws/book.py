@@ -1,0 +1,110 @@
+"""Numbers in prose: formatting and myst-nb glue.
+
+A chapter never types a computed number into its prose. It computes the number, formats it with one of
+the functions below, and glues it under a name; the prose inserts it with ``{glue:text}`name```. Re-running
+the chapter with other parameters (papermill) therefore keeps every sentence true.
+
+>>> fmt_sig(3.2178e10)
+'3.22 × 10¹⁰'
+>>> fmt_fixed(0.34731, 3)
+'0.347'
+>>> fmt_pct(0.0071)
+'0.7%'
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+from .errors import InputError
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+class Text:
+    """A string whose plain-text representation is itself (no quotes), for ``{glue:text}``."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = str(text)
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __eq__(self, other: object) -> bool:
+        return str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def _repr_pretty_(self, printer, cycle) -> None:  # IPython's plain-text formatter
+        printer.text(self.text)
+
+    def _repr_markdown_(self) -> str:
+        return self.text
+
+
+def _check(x: float) -> float:
+    if isinstance(x, bool) or not isinstance(x, Real):
+        raise InputError(f"cannot format {x!r}: not a real number")
+    x = float(x)
+    if not math.isfinite(x):
+        raise InputError(f"cannot format {x!r}: not a finite number")
+    return x
+
+
+def fmt_sig(x: float, sig: int = 3, *, sci_below: float = 1e-3, sci_above: float = 1e5) -> str:
+    """``sig`` significant figures; scientific notation as ``a × 10ⁿ`` outside [sci_below, sci_above)."""
+    x = _check(x)
+    if x == 0:
+        return "0"
+    if sci_below <= abs(x) < sci_above:
+        digits = max(sig - 1 - math.floor(math.log10(abs(x))), 0)
+        return f"{x:,.{digits}f}"
+    mantissa, exponent = f"{x:.{sig - 1}e}".split("e")
+    return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+
+
+def fmt_fixed(x: float, digits: int = 2) -> str:
+    """Fixed decimals, e.g. exponents: ``fmt_fixed(0.34731, 3) == '0.347'``."""
+    return f"{_check(x):.{digits}f}"
+
+
+def fmt_int(x: float) -> str:
+    """Rounded to an integer with thousands separators: ``fmt_int(4500) == '4,500'``."""
+    return f"{round(_check(x)):,d}"
+
+
+def fmt_pct(x: float, digits: int = 1) -> str:
+    """A fraction as a percentage: ``fmt_pct(0.25) == '25.0%'``."""
+    return f"{100 * _check(x):.{digits}f}%"
+
+
+def fmt_times(x: float, sig: int = 2) -> str:
+    """A multiplicative factor: ``fmt_times(4.26) == '4.3×'``."""
+    return f"{fmt_sig(x, sig)}×"
+
+
+def fmt_interval(lo: float, hi: float, fmt=fmt_fixed, *args) -> str:
+    """An interval ``[lo, hi]`` formatted with ``fmt``: ``fmt_interval(0.1, 0.2) == '[0.10, 0.20]'``."""
+    return f"[{fmt(lo, *args)}, {fmt(hi, *args)}]"
+
+
+def glue_text(name: str, text: str) -> Text:
+    """Glue ``text`` (already formatted) under ``name`` without displaying it; returns the glued object."""
+    from myst_nb import glue  # imported lazily: the library works without the book toolchain
+
+    value = Text(text)
+    glue(name, value, display=False)
+    return value
+
+
+def glue_values(values: dict[str, str]) -> None:
+    """Glue several formatted strings at once: ``glue_values({"alpha": fmt_fixed(a, 3)})``."""
+    for name, text in values.items():
+        glue_text(name, text)
