@@ -1,0 +1,478 @@
+"""Chapter registry: notebooks, their papermill parameters, validation and ``run``.
+
+Each chapter notebook has one cell tagged ``parameters`` that assigns literal
+defaults, for example::
+
+    seed = 42
+    n_boot = 1000
+
+and, right after it, a cell that validates those values::
+
+    from scalinglaws.chapters import check
+    P = check("kaplan", globals())
+
+so that ``papermill -p n_boot -5`` fails at once with one line naming the
+parameter. The spec of every chapter lives in :data:`CHAPTERS` below; a test
+checks that each notebook's parameters cell assigns exactly the spec'd names
+with the spec'd defaults (:func:`spec_matches_notebook`).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from numbers import Integral, Real
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, ParameterError, ScalingLawsError
+
+__all__ = [
+    "CHAPTERS",
+    "REPO_ROOT",
+    "Chapter",
+    "ChapterParams",
+    "Param",
+    "check",
+    "get_chapter",
+    "parameters_cell",
+    "run",
+    "spec_matches_notebook",
+    "validate",
+]
+
+#: Repository root (the folder holding ``chapters/``, ``src/`` and ``_toc.yml``).
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+_TYPES = {"int": int, "float": float, "str": str, "bool": bool}
+
+
+@dataclass(frozen=True)
+class Param:
+    """Spec of one chapter parameter.
+
+    Parameters
+    ----------
+    name : str
+        Python name assigned in the notebook's ``parameters`` cell.
+    type : type
+        One of ``int``, ``float``, ``str``, ``bool``.
+    default : int | float | str | bool
+        Default value; must equal the literal in the ``parameters`` cell.
+    min, max : float, optional
+        Inclusive bounds for ``int``/``float`` parameters.
+    choices : tuple, optional
+        Allowed values (any type).
+    help : str
+        One-line description shown by ``scalinglaws run --help``-style listings.
+    """
+
+    name: str
+    type: type
+    default: Any
+    min: float | None = None
+    max: float | None = None
+    choices: tuple | None = None
+    help: str = ""
+
+    def allowed(self) -> str:
+        """Human-readable description of the allowed values (for error messages)."""
+        if self.choices is not None:
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        if self.type is bool:
+            return "true or false"
+        kind = {int: "an integer", float: "a finite number", str: "a string"}[self.type]
+        if self.min is not None and self.max is not None:
+            return f"{kind} in [{self.min}, {self.max}]"
+        if self.min is not None:
+            return f"{kind} >= {self.min}"
+        if self.max is not None:
+            return f"{kind} <= {self.max}"
+        return kind
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter of the book: id, title, notebook path and parameter specs."""
+
+    id: str
+    title: str
+    notebook: Path
+    params: tuple[Param, ...] = field(default_factory=tuple)
+
+    def param(self, name: str) -> Param:
+        """Spec of parameter ``name`` (ParameterError if the chapter has no such parameter)."""
+        for p in self.params:
+            if p.name == name:
+                return p
+        names = ", ".join(p.name for p in self.params) or "none"
+        raise ParameterError(f"chapter {self.id!r} has no parameter {name!r} (parameters: {names})")
+
+    def defaults(self) -> dict[str, Any]:
+        """Default value of every parameter."""
+        return {p.name: p.default for p in self.params}
+
+
+def _common() -> tuple[Param, ...]:
+    """Parameters every chapter starts with (placeholders; chapter authors edit their entry)."""
+    return (
+        Param("seed", int, 42, min=0, help="seed of np.random.default_rng for every bootstrap"),
+        Param("n_boot", int, 1000, min=10, max=20000, help="bootstrap resamples per fit"),
+    )
+
+
+def _chapter(id_: str, title: str, notebook: str, *params: Param) -> Chapter:
+    return Chapter(id_, title, REPO_ROOT / "chapters" / notebook, _common() + params)
+
+
+# ----------------------------------------------------------------------------------------------
+# THE REGISTRY. One entry per chapter; chapter authors edit only their own entry.
+# Add a parameter as an extra argument, e.g.
+#     Param("n_problems", int, 500, min=1, max=100000, help="simulated problems"),
+# and assign the same name with the same literal default in the notebook's parameters cell.
+# ----------------------------------------------------------------------------------------------
+CHAPTERS: dict[str, Chapter] = {
+    c.id: c
+    for c in (
+        _chapter("power-laws", "Power laws and how to fit them", "01_power_laws.ipynb"),
+        _chapter("kaplan", "Kaplan et al. 2020", "02_kaplan.ipynb"),
+        _chapter("gpt-series", "The GPT series", "03_gpt_series.ipynb"),
+        _chapter("chinchilla", "Chinchilla: compute-optimal training", "04_chinchilla.ipynb"),
+        _chapter("slowdown", "Data limits and the slowdown", "05_slowdown.ipynb"),
+        _chapter("reasoning", "Test-time compute and reasoning", "06_reasoning.ipynb"),
+        _chapter("what-next", "What next", "07_what_next.ipynb"),
+    )
+}
+
+
+def get_chapter(chapter_id: str) -> Chapter:
+    """Return the chapter ``chapter_id`` (InputError listing the known ids if unknown)."""
+    try:
+        return CHAPTERS[chapter_id]
+    except (KeyError, TypeError):
+        raise InputError(f"unknown chapter {chapter_id!r} (known: {', '.join(CHAPTERS)})") from None
+
+
+# ---------------------------------------------------------------------------------- validation
+
+
+def _fail(chapter: Chapter, spec: Param, value: Any) -> ParameterError:
+    shown = repr(value)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return ParameterError(
+        f"chapter {chapter.id!r}: parameter {spec.name!r} must be {spec.allowed()}, got {shown}"
+    )
+
+
+def _coerce(chapter: Chapter, spec: Param, value: Any) -> Any:
+    """Coerce one value (a string from the command line, or a Python value) to ``spec.type``."""
+    kind = spec.type
+    if kind is bool:
+        if isinstance(value, bool):
+            out: Any = value
+        elif isinstance(value, str) and value.strip().lower() in ("true", "yes", "1"):
+            out = True
+        elif isinstance(value, str) and value.strip().lower() in ("false", "no", "0"):
+            out = False
+        elif type(value).__name__ == "bool_":  # numpy bool
+            out = bool(value)
+        else:
+            raise _fail(chapter, spec, value)
+    elif kind is int:
+        if isinstance(value, bool):
+            raise _fail(chapter, spec, value)
+        if isinstance(value, Integral):
+            out = int(value)
+        elif isinstance(value, str):
+            try:
+                out = int(value.strip())
+            except ValueError:
+                raise _fail(chapter, spec, value) from None
+        elif isinstance(value, Real) and math.isfinite(float(value)) and float(value).is_integer():
+            out = int(value)
+        else:
+            raise _fail(chapter, spec, value)
+    elif kind is float:
+        if isinstance(value, bool):
+            raise _fail(chapter, spec, value)
+        if isinstance(value, Real):
+            out = float(value)
+        elif isinstance(value, str):
+            try:
+                out = float(value.strip())
+            except ValueError:
+                raise _fail(chapter, spec, value) from None
+        else:
+            raise _fail(chapter, spec, value)
+        if not math.isfinite(out):
+            raise _fail(chapter, spec, value)
+    elif kind is str:
+        if not isinstance(value, str):
+            raise _fail(chapter, spec, value)
+        out = value
+    else:  # a spec error, not a user error
+        raise ScalingLawsError(
+            f"chapter {chapter.id!r}: parameter {spec.name!r} has unsupported type {kind!r}"
+        )
+    if spec.min is not None and out < spec.min:
+        raise _fail(chapter, spec, value)
+    if spec.max is not None and out > spec.max:
+        raise _fail(chapter, spec, value)
+    if spec.choices is not None and out not in spec.choices:
+        raise _fail(chapter, spec, value)
+    return out
+
+
+def validate(chapter_id: str, values: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Check and coerce parameter values for a chapter, filling in defaults.
+
+    Parameters
+    ----------
+    chapter_id : str
+        Key of :data:`CHAPTERS`.
+    values : mapping of str to str or value
+        Given values; strings (from the command line) are parsed to the spec'd type.
+
+    Returns
+    -------
+    dict
+        Every parameter of the chapter, in spec order, with its coerced value.
+
+    Raises
+    ------
+    ParameterError
+        Unknown name, wrong type (``"abc"`` or ``1.5`` for an int, a bool for an
+        int or a number for a bool), NaN/inf, out of range or not in choices;
+        the one-line message names the chapter, the parameter and what is allowed.
+    InputError
+        Unknown chapter.
+    """
+    chapter = get_chapter(chapter_id)
+    values = dict(values or {})
+    for name in values:
+        chapter.param(name)  # raises on unknown names
+    out = {}
+    for spec in chapter.params:
+        out[spec.name] = (
+            _coerce(chapter, spec, values[spec.name]) if spec.name in values else (spec.default)
+        )
+    return out
+
+
+class ChapterParams(Mapping):
+    """Frozen, validated chapter parameters: ``P["seed"]`` or ``P.seed``."""
+
+    __slots__ = ("_chapter", "_values")
+
+    def __init__(self, chapter_id: str, values: Mapping[str, Any]) -> None:
+        object.__setattr__(self, "_chapter", chapter_id)
+        object.__setattr__(self, "_values", dict(values))
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("chapter parameters are frozen")
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{k}={v!r}" for k, v in self._values.items())
+        return f"ChapterParams({self._chapter!r}, {inner})"
+
+
+def check(chapter_id: str, namespace: Mapping[str, Any]) -> ChapterParams:
+    """Validate a chapter's parameters from its namespace (call right after the parameters cell).
+
+    ``P = check("kaplan", globals())`` picks every spec'd name from the
+    namespace, validates it with :func:`validate` and returns the values frozen,
+    so a papermill run with a bad value stops at once with one line.
+    """
+    chapter = get_chapter(chapter_id)
+    missing = [p.name for p in chapter.params if p.name not in namespace]
+    if missing:
+        raise ParameterError(
+            f"chapter {chapter_id!r}: parameter(s) {', '.join(missing)} not defined "
+            "in the notebook's parameters cell"
+        )
+    return ChapterParams(
+        chapter_id, validate(chapter_id, {p.name: namespace[p.name] for p in chapter.params})
+    )
+
+
+# ------------------------------------------------------------------------- notebook parameters
+
+
+def _read_notebook(path: Path) -> dict:
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"notebook not found: {path}")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"notebook {path} is not valid .ipynb JSON: {exc}") from None
+
+
+def parameters_cell(notebook_path: Path | str) -> dict[str, Any]:
+    """Names and literal default values assigned by a notebook's ``parameters`` cell.
+
+    Parses the first code cell tagged ``parameters`` with :mod:`ast`; every
+    statement must be ``name = <literal>`` or ``name: type = <literal>``
+    (``ast.literal_eval``), otherwise InputError.
+
+    Returns
+    -------
+    dict
+        Name to default value, in assignment order.
+    """
+    path = Path(notebook_path)
+    nb = _read_notebook(path)
+    cells = [
+        c
+        for c in nb.get("cells", [])
+        if c.get("cell_type") == "code" and "parameters" in c.get("metadata", {}).get("tags", [])
+    ]
+    if not cells:
+        raise InputError(f"notebook {path.name} has no cell tagged 'parameters'")
+    source = cells[0].get("source", "")
+    if isinstance(source, list):
+        source = "".join(source)
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise InputError(f"parameters cell of {path.name} is not valid Python: {exc.msg}") from None
+    out: dict[str, Any] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target, value = stmt.targets[0], stmt.value
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            target, value = stmt.target, stmt.value
+        else:
+            raise InputError(
+                f"parameters cell of {path.name}, line {stmt.lineno}: only 'name = literal' "
+                "assignments are allowed"
+            )
+        if not isinstance(target, ast.Name):
+            raise InputError(
+                f"parameters cell of {path.name}, line {stmt.lineno}: assign to a plain name"
+            )
+        try:
+            out[target.id] = ast.literal_eval(value)
+        except ValueError:
+            raise InputError(
+                f"parameters cell of {path.name}: {target.id} is not a literal value"
+            ) from None
+    return out
+
+
+def spec_matches_notebook(chapter_id: str) -> list[str]:
+    """Differences between a chapter's spec and its notebook's parameters cell.
+
+    Returns
+    -------
+    list of str
+        One line per discrepancy (missing notebook, name only in the spec, name
+        only in the notebook, different default); empty when they agree.
+    """
+    chapter = get_chapter(chapter_id)
+    if not chapter.notebook.is_file():
+        return [f"{chapter_id}: notebook {chapter.notebook} does not exist"]
+    try:
+        cell = parameters_cell(chapter.notebook)
+    except InputError as exc:
+        return [f"{chapter_id}: {exc}"]
+    spec = chapter.defaults()
+    problems = []
+    for name in spec:
+        if name not in cell:
+            problems.append(f"{chapter_id}: {name!r} is in the spec but not in the parameters cell")
+    for name in cell:
+        if name not in spec:
+            problems.append(f"{chapter_id}: {name!r} is in the parameters cell but not in the spec")
+    for name in spec.keys() & cell.keys():
+        a, b = spec[name], cell[name]
+        if type(a) is not type(b) or a != b:
+            problems.append(
+                f"{chapter_id}: default of {name!r} is {a!r} in the spec but {b!r} in the notebook"
+            )
+    return problems
+
+
+# --------------------------------------------------------------------------------------- run
+
+
+def run(
+    chapter_id: str,
+    params: Mapping[str, Any] | None = None,
+    output: Path | str | None = None,
+) -> Path:
+    """Execute a chapter with papermill after validating its parameters.
+
+    Parameters
+    ----------
+    chapter_id : str
+        Key of :data:`CHAPTERS`.
+    params : mapping of str to str or value
+        Parameter overrides (strings are parsed to the spec'd type).
+    output : path, optional
+        Executed notebook; default ``<chapter stem>.out.ipynb`` in the current
+        directory. The chapter's own source notebook is never overwritten.
+
+    Returns
+    -------
+    pathlib.Path
+        The written notebook.
+
+    Raises
+    ------
+    ParameterError, InputError
+        Before anything is executed or written.
+    ScalingLawsError
+        When the notebook raises during execution (one line: the exception).
+    """
+    chapter = get_chapter(chapter_id)
+    values = validate(chapter_id, params or {})
+    if not chapter.notebook.is_file():
+        raise InputError(f"chapter {chapter_id!r}: notebook {chapter.notebook} does not exist")
+    out = Path(output) if output is not None else Path.cwd() / f"{chapter.notebook.stem}.out.ipynb"
+    if out.suffix != ".ipynb":
+        raise InputError(f"output must be an .ipynb file, got {str(out)!r}")
+    if out.resolve() == chapter.notebook.resolve():
+        raise InputError(f"refusing to overwrite the chapter's source notebook {chapter.notebook}")
+    if not out.resolve().parent.is_dir():
+        raise InputError(f"output folder does not exist: {out.parent}")
+    if out.is_dir():
+        raise InputError(f"output is a folder: {out}")
+
+    import papermill  # slow import: only when running
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        papermill.execute_notebook(
+            str(chapter.notebook),
+            str(out),
+            parameters=values,
+            kernel_name="python3",
+            cwd=str(chapter.notebook.parent),
+            progress_bar=False,
+            log_output=False,
+        )
+    except PapermillExecutionError as exc:
+        raise ScalingLawsError(
+            f"chapter {chapter_id!r} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
+        ) from None
+    return out
