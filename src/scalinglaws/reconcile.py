@@ -1,0 +1,449 @@
+"""Reconciling Kaplan's and Chinchilla's compute-optimal exponents.
+
+Two explanations of why Kaplan et al. (2020) found ``N_opt ∝ C^0.73`` while Hoffmann et al. (2022)
+found ``N_opt ∝ C^0.5``, each made executable:
+
+* **Porian et al. 2024** (arXiv:2406.19146, NeurIPS 2024, Table 2 and Fig. 1): five training set-ups,
+  each changing one thing from the last (Kaplan's recipe → counting the last layer's FLOPs →
+  a warmup that scales with the model → cosine decay matched to the run → tuned AdamW
+  hyperparameters with no decay). :func:`porian_steps` recomputes the exponent ``a`` of
+  ``N*(C) ∝ C^a`` for each step from the compute-optimal pairs of their released data
+  (weighted least squares in log-log space, weights ``1/σ`` of the bootstrap log-std of each
+  optimum, which reproduces their ``weighted`` fits to 4 decimals) and gives a seeded
+  parametric-bootstrap interval.
+* **Pearce & Song 2024** (arXiv:2406.12907, TMLR): counting *non-embedding* parameters at *small*
+  scale biases the exponent upward. :func:`simulate_kaplan_study` simulates a Chinchilla-style
+  study in which the true loss follows a Chinchilla-form law in *total* parameters
+  ``N_T = N_E + γ N_E^(1/3)`` (``γ = 47491``: vocabulary 32,000 and aspect ratio d/L = 39.2)
+  over Kaplan's range of 768 to 1.5e9 non-embedding parameters, and fits the frontier both ways.
+
+Units: C FLOP (``6 N D``), N parameters (non-embedding ``N_E`` or total ``N_T``, stated each time),
+D tokens, loss nats/token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from scalinglaws.errors import InputError
+from scalinglaws.laws import ParametricLaw, get_law
+
+__all__ = [
+    "PORIAN_STEPS",
+    "PORIAN_SOURCES",
+    "PORIAN_TABLE2",
+    "DATASET_NAMES",
+    "PEARCE_GAMMA",
+    "PEARCE_VOCAB",
+    "PEARCE_ASPECT",
+    "PEARCE_CTX",
+    "KAPLAN_NONEMB_RANGE",
+    "loglog_slope",
+    "porian_steps",
+    "total_params",
+    "KaplanStudy",
+    "simulate_kaplan_study",
+    "kaplan_study_exponents",
+]
+
+#: The five set-ups of Porian et al. 2024 (Table 2, Fig. 1 panels a-e), in order.
+PORIAN_STEPS: tuple[str, ...] = (
+    "Reproducing Kaplan et al.",
+    "Counting last layer FLOPs",
+    "Correcting warmup",
+    "Cosine decay",
+    "Optimizer tuning (no decay)",
+)
+
+#: Which released summary file holds each data set's five steps (train-loss/val-loss as released).
+PORIAN_SOURCES: dict[str, str] = {
+    "rw": "summary_df.pickle.xz",
+    "owt2": "summary_df_owt2.pickle.xz",
+}
+
+#: Display names of the data sets.
+DATASET_NAMES: dict[str, str] = {"rw": "RefinedWeb", "owt2": "OpenWebText2"}
+
+#: Porian et al. 2024, Table 2, column "a estimation" (= ``bs_median_weighted.n_exponent`` to
+#: 3 significant figures, formll/resolving-scaling-law-discrepancies ``paper_tables.py`` at
+#: commit 0dc60d91). Keys: (data set, step label).
+PORIAN_TABLE2: dict[tuple[str, str], float] = {
+    ("rw", "Reproducing Kaplan et al."): 0.835,
+    ("rw", "Counting last layer FLOPs"): 0.706,
+    ("rw", "Correcting warmup"): 0.602,
+    ("rw", "Cosine decay"): 0.571,
+    ("rw", "Optimizer tuning (no decay)"): 0.497,
+    ("owt2", "Reproducing Kaplan et al."): 0.864,
+    ("owt2", "Counting last layer FLOPs"): 0.699,
+    ("owt2", "Correcting warmup"): 0.603,
+    ("owt2", "Cosine decay"): 0.574,
+    ("owt2", "Optimizer tuning (no decay)"): 0.518,
+}
+
+#: Pearce & Song 2024: embedding parameters ``N_E_emb = γ N_E^(1/3)`` with γ = 47491
+#: (TeaPearce/Reconciling_Kaplan_Chinchilla_Scaling_Laws ``script_analysis_kaplan_chinchilla.py``
+#: at commit c708e5bf; ≈ vocab (d/L / 12)^(1/3) = 32000 × (39.2/12)^(1/3) = 47,482).
+PEARCE_GAMMA = 47491.0
+PEARCE_VOCAB = 32_000.0
+PEARCE_ASPECT = 39.2
+PEARCE_CTX = 2048
+#: Kaplan et al. 2020's model range, "768 to 1.5 billion non-embedding parameters"; Pearce &
+#: Song's grid is ``logspace(2.9, 9.2)``.
+KAPLAN_NONEMB_RANGE: tuple[float, float] = (10**2.9, 10**9.2)
+
+
+# ----------------------------------------------------------------------------------- helpers
+
+
+def _positive(values: Any, name: str) -> np.ndarray:
+    try:
+        arr = np.asarray(values, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be numeric") from None
+    if arr.size == 0:
+        raise InputError(f"{name} must not be empty")
+    if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
+        raise InputError(f"{name} must be positive and finite")
+    return arr
+
+
+def _check_seed_boot(n_boot: Any, seed: Any, level: Any) -> tuple[int, int, float]:
+    if isinstance(n_boot, bool) or not isinstance(n_boot, int | np.integer) or n_boot < 10:
+        raise InputError(f"n_boot must be an integer >= 10, got {n_boot!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise InputError(f"seed must be a non-negative integer, got {seed!r}")
+    if isinstance(level, bool) or not isinstance(level, float | int) or not 0 < level < 1:
+        raise InputError(f"level must be a number in (0, 1), got {level!r}")
+    return int(n_boot), int(seed), float(level)
+
+
+def loglog_slope(x: Any, y: Any, log_std: Any = None) -> tuple[float, float]:
+    """Slope and intercept of ``ln y = slope ln x + intercept`` by (weighted) least squares.
+
+    Parameters
+    ----------
+    x, y : array_like
+        Positive finite values (e.g. compute C in FLOP and N* in parameters), >= 2 points.
+    log_std : array_like, optional
+        Standard deviation of each ``ln y``; residuals are divided by it (weights ``1/σ`` on the
+        residual, i.e. ``numpy.polyfit(..., w=1/σ)``), which is Porian et al.'s ``weighted`` fit.
+
+    Returns
+    -------
+    (float, float)
+        Slope and intercept (natural logs).
+    """
+    lx = np.log(_positive(x, "x"))
+    ly = np.log(_positive(y, "y"))
+    if lx.size != ly.size:
+        raise InputError(f"x and y must have the same length, got {lx.size} and {ly.size}")
+    if lx.size < 2 or np.ptp(lx) == 0:
+        raise InputError("need at least 2 distinct x values to fit a slope")
+    w = np.ones_like(lx) if log_std is None else 1.0 / _positive(log_std, "log_std")
+    if w.size != lx.size:
+        raise InputError("log_std must have the same length as x")
+    design = np.column_stack([lx, np.ones_like(lx)]) * w[:, None]
+    coef, *_ = np.linalg.lstsq(design, ly * w, rcond=None)
+    return float(coef[0]), float(coef[1])
+
+
+# -------------------------------------------------------------------------- Porian et al.
+
+
+def porian_steps(
+    optimal_pairs: pd.DataFrame,
+    fit_results: pd.DataFrame | None = None,
+    *,
+    datasets: Sequence[str] = ("rw", "owt2"),
+    n_boot: int = 2000,
+    seed: int = 42,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Exponent ``a`` of ``N*(C) ∝ C^a`` for each of Porian et al.'s five steps, with intervals.
+
+    Parameters
+    ----------
+    optimal_pairs : DataFrame
+        ``scalinglaws.data.load("porian_compute_optimal", "optimal_pairs")``: columns
+        ``source_file, dataset, label, flops, n_star, t_star, n_star_log_std, t_star_log_std``.
+        Budgets with no interior optimum (NaN) are dropped.
+    fit_results : DataFrame, optional
+        ``load("porian_compute_optimal", "fit_results")``; if given, the released
+        ``bs_median_weighted`` and ``basic`` exponents are added for comparison.
+    datasets : sequence of {"rw", "owt2"}
+        RefinedWeb and/or OpenWebText2.
+    n_boot : int
+        Parametric-bootstrap resamples: each budget's ``ln N*`` is redrawn from a normal with its
+        released bootstrap std (``n_star_log_std``), and the weighted fit is redone.
+    seed : int
+        Seed of ``np.random.default_rng``.
+    level : float
+        Central interval probability (percentile interval).
+
+    Returns
+    -------
+    DataFrame
+        One row per (data set, step): ``dataset, dataset_name, step`` (1-5), ``label,
+        n_budgets, flops_min, flops_max, a`` (weighted fit), ``a_lo, a_hi`` (bootstrap
+        interval), ``a_se`` (bootstrap std), ``a_ols`` (unweighted fit), ``b`` (weighted fit
+        of ``D*(C) ∝ C^b``), ``n_star_at_chinchilla`` (N* extrapolated to C = 5.88e23 FLOP),
+        and, with ``fit_results``, ``a_released`` (``bs_median_weighted``), ``a_released_basic``,
+        ``a_table2`` (the paper's 3-s.f. value).
+    """
+    n_boot, seed, level = _check_seed_boot(n_boot, seed, level)
+    if not isinstance(optimal_pairs, pd.DataFrame):
+        raise InputError("optimal_pairs must be a pandas DataFrame")
+    need = {"source_file", "dataset", "label", "flops", "n_star", "t_star", "n_star_log_std"}
+    missing = need - set(optimal_pairs.columns)
+    if missing:
+        raise InputError(f"optimal_pairs lacks columns: {', '.join(sorted(missing))}")
+    bad = [d for d in datasets if d not in PORIAN_SOURCES]
+    if bad or not datasets:
+        raise InputError(f"datasets must be a non-empty subset of rw, owt2, got {list(datasets)}")
+    rng = np.random.default_rng(seed)
+    q = (1.0 - level) / 2.0
+    rows = []
+    for ds in datasets:
+        for k, label in enumerate(PORIAN_STEPS, start=1):
+            sel = optimal_pairs[
+                (optimal_pairs["source_file"] == PORIAN_SOURCES[ds])
+                & (optimal_pairs["dataset"] == ds)
+                & (optimal_pairs["label"] == label)
+            ].dropna(subset=["n_star", "t_star", "n_star_log_std"])
+            sel = sel.sort_values("flops")
+            if len(sel) < 3:
+                raise InputError(f"fewer than 3 compute-optimal pairs for {ds} / {label}")
+            c = sel["flops"].to_numpy(np.float64)
+            n = sel["n_star"].to_numpy(np.float64)
+            sd = sel["n_star_log_std"].to_numpy(np.float64)
+            a, icpt = loglog_slope(c, n, sd)
+            a_ols, _ = loglog_slope(c, n)
+            tsd = sel["t_star_log_std"].to_numpy(np.float64) if "t_star_log_std" in sel else sd
+            b, _ = loglog_slope(c, sel["t_star"].to_numpy(np.float64), tsd)
+            # parametric bootstrap: ln N* ~ Normal(ln N*, sd), refit the weighted line
+            lx = np.log(c)
+            w = 1.0 / sd
+            design = np.column_stack([lx, np.ones_like(lx)]) * w[:, None]
+            pinv = np.linalg.pinv(design)  # (2, P): coefficients = pinv @ (ly * w)
+            ly = np.log(n)[None, :] + rng.standard_normal((n_boot, c.size)) * sd[None, :]
+            slopes = (ly * w[None, :]) @ pinv[0]
+            lo, hi = np.quantile(slopes, [q, 1.0 - q])
+            rows.append(
+                {
+                    "dataset": ds,
+                    "dataset_name": DATASET_NAMES[ds],
+                    "step": k,
+                    "label": label,
+                    "n_budgets": int(c.size),
+                    "flops_min": float(c.min()),
+                    "flops_max": float(c.max()),
+                    "a": a,
+                    "a_lo": float(lo),
+                    "a_hi": float(hi),
+                    "a_se": float(np.std(slopes, ddof=1)),
+                    "a_ols": a_ols,
+                    "b": b,
+                    "n_star_at_chinchilla": float(np.exp(icpt + a * np.log(5.88e23))),
+                }
+            )
+    out = pd.DataFrame(rows)
+    if fit_results is not None:
+        rel, basic = [], []
+        for _, r in out.iterrows():
+            fr = fit_results[
+                (fit_results["source_file"] == PORIAN_SOURCES[r["dataset"]])
+                & (fit_results["label"] == r["label"])
+            ]
+            pick = {
+                v: fr.loc[fr["variant"] == v, "n_exponent"] for v in ("bs_median_weighted", "basic")
+            }
+            rel.append(
+                float(pick["bs_median_weighted"].iloc[0])
+                if len(pick["bs_median_weighted"])
+                else np.nan
+            )
+            basic.append(float(pick["basic"].iloc[0]) if len(pick["basic"]) else np.nan)
+        out["a_released"] = rel
+        out["a_released_basic"] = basic
+        out["a_table2"] = [
+            PORIAN_TABLE2[(d, lab)] for d, lab in zip(out["dataset"], out["label"], strict=True)
+        ]
+    return out
+
+
+# ------------------------------------------------------------------------- Pearce & Song
+
+
+def total_params(n_nonemb: Any, gamma: float = PEARCE_GAMMA) -> np.ndarray | float:
+    """Total parameters ``N_T = N_E + γ N_E^(1/3)`` (Pearce & Song 2024, §3; γ = 47491).
+
+    ``N_E`` is the non-embedding count; ``γ N_E^(1/3)`` is the embedding matrix of a 32k
+    vocabulary at aspect ratio d/L = 39.2.
+    """
+    n = _positive(n_nonemb, "n_nonemb")
+    if not (isinstance(gamma, float | int) and np.isfinite(gamma) and gamma >= 0):
+        raise InputError(f"gamma must be a finite number >= 0, got {gamma!r}")
+    out = n + gamma * np.cbrt(n)
+    return float(out[0]) if np.ndim(n_nonemb) == 0 else out
+
+
+@dataclass(frozen=True)
+class KaplanStudy:
+    """Result of :func:`simulate_kaplan_study`.
+
+    Attributes
+    ----------
+    a_nonembedding : float
+        Slope of ``ln N*_E`` on ``ln C_E`` (non-embedding parameters and ``C_E = 6 N_E D``).
+    a_total : float
+        Slope of ``ln N*_T`` on ``ln C_T`` (total parameters, ``C_T = 6 N_T D``).
+    a_law : float
+        The law's own asymptotic exponent ``β/(α+β)`` (total parameters).
+    frontier : DataFrame
+        Columns ``counting`` ("non-embedding" or "total"), ``flops``, ``n_star``, ``loss``: the
+        best model of the grid at each budget.
+    models : DataFrame
+        The simulated model grid: ``n_nonembedding, n_total, d_model``.
+    law : str
+        Name of the law used as ground truth.
+    """
+
+    a_nonembedding: float
+    a_total: float
+    a_law: float
+    frontier: pd.DataFrame
+    models: pd.DataFrame
+    law: str
+
+
+def simulate_kaplan_study(
+    law: Any = "epoch",
+    *,
+    n_models: int = 20,
+    n_range: tuple[float, float] = KAPLAN_NONEMB_RANGE,
+    n_budgets: int = 100,
+    flops_nonemb: tuple[float, float] = (10**12.95, 10**20.7),
+    flops_total: tuple[float, float] = (10**13.4, 10**20.7),
+    gamma: float = PEARCE_GAMMA,
+) -> KaplanStudy:
+    """Simulate a Kaplan-scale study whose truth is a Chinchilla-form law in total parameters.
+
+    Follows Pearce & Song 2024 (arXiv:2406.12907, §3; authors' script at commit c708e5bf): a grid
+    of ``n_models`` sizes log-spaced over ``n_range`` non-embedding parameters (Kaplan's 768 to
+    1.5e9), each trained for any number of tokens; the loss is ``law.loss(N_T, D)`` with
+    ``N_T = N_E + γ N_E^(1/3)``. At each of ``n_budgets`` log-spaced budgets the model with the
+    lowest loss is the compute-optimal one; the frontier's log-log slope is fitted once with
+    ``(N_E, C_E = 6 N_E D)`` (Kaplan's counting) and once with ``(N_T, C_T = 6 N_T D)``. The
+    budget ranges are the script's (1e12.95-1e20.7 and 1e13.4-1e20.7 FLOP).
+
+    Returns
+    -------
+    KaplanStudy
+    """
+    law = get_law(law)
+    if not isinstance(law, ParametricLaw):
+        raise InputError("simulate_kaplan_study needs a Chinchilla-form law, not 'kaplan'")
+    if isinstance(n_models, bool) or not isinstance(n_models, int) or n_models < 3:
+        raise InputError(f"n_models must be an integer >= 3, got {n_models!r}")
+    if isinstance(n_budgets, bool) or not isinstance(n_budgets, int) or n_budgets < 3:
+        raise InputError(f"n_budgets must be an integer >= 3, got {n_budgets!r}")
+    for name, rng_ in (
+        ("n_range", n_range),
+        ("flops_nonemb", flops_nonemb),
+        ("flops_total", flops_total),
+    ):
+        lo_hi = _positive(rng_, name)
+        if lo_hi.size != 2 or not lo_hi[0] < lo_hi[1]:
+            raise InputError(f"{name} must be (low, high) with 0 < low < high, got {rng_!r}")
+    n_e = np.logspace(np.log10(n_range[0]), np.log10(n_range[1]), n_models)
+    n_t = np.asarray(total_params(n_e, gamma))
+    d_model = (n_e * PEARCE_ASPECT / 12.0) ** (1.0 / 3.0)
+    frames = []
+    slopes = {}
+    for counting, n_count, (c_lo, c_hi) in (
+        ("non-embedding", n_e, flops_nonemb),
+        ("total", n_t, flops_total),
+    ):
+        c = np.logspace(np.log10(c_lo), np.log10(c_hi), n_budgets)
+        d = c[:, None] / (6.0 * n_count[None, :])  # (budgets, models)
+        loss = law.E + law.A / n_t[None, :] ** law.alpha + law.B / d**law.beta
+        best = np.argmin(loss, axis=1)
+        n_star = n_count[best]
+        slopes[counting] = loglog_slope(c, n_star)[0]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "counting": counting,
+                    "flops": c,
+                    "n_star": n_star,
+                    "loss": loss[np.arange(c.size), best],
+                }
+            )
+        )
+    return KaplanStudy(
+        a_nonembedding=slopes["non-embedding"],
+        a_total=slopes["total"],
+        a_law=law.a,
+        frontier=pd.concat(frames, ignore_index=True),
+        models=pd.DataFrame({"n_nonembedding": n_e, "n_total": n_t, "d_model": d_model}),
+        law=law.name,
+    )
+
+
+def kaplan_study_exponents(laws: Sequence[Any], **kwargs: Any) -> pd.DataFrame:
+    """Run :func:`simulate_kaplan_study` for several laws (names or law objects).
+
+    Returns a DataFrame with columns ``law, a_law, a_total, a_nonembedding`` (one row per law),
+    e.g. for propagating a bootstrap of the fitted law into the simulated exponents.
+    """
+    rows = []
+    for law in laws:
+        s = simulate_kaplan_study(law, **kwargs)
+        rows.append(
+            {
+                "law": s.law,
+                "a_law": s.a_law,
+                "a_total": s.a_total,
+                "a_nonembedding": s.a_nonembedding,
+            }
+        )
+    if not rows:
+        raise InputError("laws must not be empty")
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------- beyond Chinchilla-optimal
+
+
+def implied_inference_demand(law: Any, params: Any, tokens: Any) -> float:
+    """Lifetime inference tokens for which ``(params, tokens)`` is the inference-aware optimum.
+
+    Along the iso-loss curve of a Chinchilla-form law, total cost ``6 N D(N) + 2 N D_inf``
+    (Sardana et al. 2024, arXiv:2401.00448, §2) is stationary where
+    ``D_inf = 3 D (αA N^-α / (βB D^-β) - 1)``. A positive value is the inference demand (tokens)
+    that justifies training this model this long; zero means compute-optimal; a negative value
+    means the model is *larger* than compute-optimal for its loss (no demand justifies it).
+
+    Parameters
+    ----------
+    law : str or ParametricLaw
+    params : float
+        Total parameters N.
+    tokens : float
+        Training tokens D.
+    """
+    law = get_law(law)
+    if not isinstance(law, ParametricLaw):
+        raise InputError("implied_inference_demand needs a Chinchilla-form law, not 'kaplan'")
+    n = _positive(params, "params")
+    d = _positive(tokens, "tokens")
+    if n.size != 1 or d.size != 1:
+        raise InputError("params and tokens must be single numbers")
+    n0, d0 = float(n[0]), float(d[0])
+    ratio = (law.alpha * law.A * n0**-law.alpha) / (law.beta * law.B * d0**-law.beta)
+    return float(3.0 * d0 * (ratio - 1.0))
