@@ -1,0 +1,524 @@
+"""Charts for the book: one shared Altair theme and an offline, deterministic renderer.
+
+Importing this module registers and enables
+
+* the Altair theme ``"scalinglaws"``: transparent background (the page CSS puts each
+  chart on a light card, readable in the book's light and dark modes), the
+  colour-blind-safe Okabe-Ito palette (Okabe & Ito 2008, "Color Universal Design"),
+  system fonts only;
+* the Altair renderer ``"scalinglaws"``: each chart becomes a
+  ``<figure class="sl-chart">`` holding a ``<div id="sl-<id>">`` and an inline
+  ``vegaEmbed(...)`` call, where ``<id>`` is the first 12 hex digits of the sha256 of
+  the chart's canonical JSON, so re-executing a notebook gives byte-identical outputs.
+  Nothing is loaded from a CDN: the page must provide ``window.vegaEmbed``.
+
+Where ``vegaEmbed`` comes from
+------------------------------
+* In the book: ``tools/build_static.py`` writes ``_static/vega-bundle.js`` (vega,
+  vega-lite and vega-embed from the pinned ``vl-convert-python`` wheel), which Jupyter
+  Book adds to every page.
+* In a plain Jupyter session (JupyterLab / Notebook, trusted notebook): run
+  ``charts.enable_notebook()`` once; it displays a ``<script>`` holding the same bundle
+  (~900 KB, so never call it in a book chapter). When online you may instead use
+  Altair's own renderer: ``alt.renderers.enable("default")``.
+
+Chapter API
+-----------
+>>> from scalinglaws import charts
+>>> chart = charts.loglog_scatter(df, "N", "L", color="run",
+...     x_title="Parameters N (non-embedding)", y_title="Loss L (nats/token)")
+>>> charts.figure(chart, title="Loss falls as a power law in N",
+...     caption="Each point is one training run.", alt="Log-log scatter of loss against N.")
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from scalinglaws.errors import InputError
+
+__all__ = [
+    "FONT",
+    "PALETTE",
+    "Figure",
+    "chart_id",
+    "enable_notebook",
+    "figure",
+    "layer",
+    "line_with_band",
+    "log_x",
+    "log_y",
+    "loglog_scatter",
+    "render_html",
+    "spec_of",
+    "vega_bundle_js",
+]
+
+#: Okabe-Ito colour-blind-safe palette (yellow last: weakest contrast on white).
+PALETTE: tuple[str, ...] = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#D55E00",  # vermillion
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#000000",  # black
+    "#F0E442",  # yellow
+)
+
+#: System font stack: no web fonts are ever fetched.
+FONT = (
+    'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans", '
+    '"Liberation Sans", Arial, sans-serif'
+)
+
+#: Altair's chart base class (``figure()``'s ``alt`` argument shadows the module name).
+_TOPLEVEL = alt.TopLevelMixin
+
+_TEXT = "#222222"
+_MUTED = "#555555"
+_GRID = "#e3e3e3"
+_DOMAIN = "#888888"
+
+#: Number format of log-axis labels (d3-format): 1e+9, 2e+9, ...
+LOG_FORMAT = "~e"
+
+#: How long the inline script waits for ``window.vegaEmbed`` (tries x 50 ms).
+_WAIT_TRIES = 200
+
+
+# --------------------------------------------------------------------------- theme
+@alt.theme.register("scalinglaws", enable=True)
+def _theme() -> alt.theme.ThemeConfig:
+    """The book's single chart theme (light card, Okabe-Ito palette, system fonts)."""
+    axis = {
+        "labelColor": _MUTED,
+        "titleColor": _TEXT,
+        "labelFontSize": 12,
+        "titleFontSize": 13,
+        "titleFontWeight": "normal",
+        "gridColor": _GRID,
+        "domainColor": _DOMAIN,
+        "tickColor": _DOMAIN,
+        "labelFont": FONT,
+        "titleFont": FONT,
+    }
+    return {
+        "background": "transparent",
+        "config": {
+            "font": FONT,
+            "view": {"continuousWidth": 520, "continuousHeight": 320, "stroke": _GRID},
+            "axis": axis,
+            "legend": {
+                "labelColor": _MUTED,
+                "titleColor": _TEXT,
+                "labelFontSize": 12,
+                "titleFontSize": 12,
+                "titleFontWeight": "normal",
+                "labelFont": FONT,
+                "titleFont": FONT,
+            },
+            "title": {
+                "color": _TEXT,
+                "fontSize": 15,
+                "fontWeight": 600,
+                "anchor": "start",
+                "font": FONT,
+                "subtitleColor": _MUTED,
+            },
+            "range": {"category": list(PALETTE)},
+            "point": {"filled": True, "size": 45, "opacity": 0.85},
+            "line": {"strokeWidth": 2},
+            "text": {"font": FONT, "color": _TEXT},
+        },
+    }
+
+
+# ------------------------------------------------------------------------ rendering
+def spec_of(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """Deterministic Vega-Lite dict of ``chart`` (theme applied, ``$schema`` URL dropped).
+
+    Altair 6 names inline datasets, views and params by content hash, so the dict is
+    the same in every process. ``$schema`` is removed (the embed call states
+    ``mode: "vega-lite"``) so that no URL appears in the page.
+    """
+    if not isinstance(chart, alt.TopLevelMixin):
+        raise InputError(f"expected an Altair chart, got {type(chart).__name__}")
+    spec = chart.to_dict()
+    spec.pop("$schema", None)
+    return spec
+
+
+def _canonical_json(spec: dict[str, Any]) -> str:
+    try:
+        return json.dumps(
+            spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+        )
+    except ValueError as exc:
+        raise InputError(f"chart data contains NaN or infinity ({exc})") from None
+
+
+def chart_id(spec: dict[str, Any]) -> str:
+    """First 12 hex digits of the sha256 of the spec's canonical JSON (keys sorted)."""
+    return hashlib.sha256(_canonical_json(spec).encode("utf-8")).hexdigest()[:12]
+
+
+def _script_json(obj: Any) -> str:
+    """JSON safe to inline in a ``<script>``: no ``</script>``, ``<!--`` or U+2028/9."""
+    text = _canonical_json(obj) if isinstance(obj, dict) else json.dumps(obj)
+    for char, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, esc)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+_EMBED_OPTIONS = {"renderer": "svg", "actions": False, "mode": "vega-lite"}
+
+_SCRIPT = """<script type="text/javascript">
+(function () {{
+  var sel = "#sl-{cid}", spec = {spec}, opts = {opts}, tries = {tries};
+  function draw() {{
+    var els = document.querySelectorAll('[id="sl-{cid}"]');
+    for (var i = 0; i < els.length; i++) {{
+      if (els[i].hasAttribute("data-sl-drawn")) continue;
+      els[i].setAttribute("data-sl-drawn", "");
+      var target = els.length === 1 ? sel : els[i];
+      window.vegaEmbed(target, spec, opts).catch(function (err) {{
+        console.error("scalinglaws chart {cid}:", err);
+      }});
+    }}
+  }}
+  function wait() {{
+    if (window.vegaEmbed) {{ draw(); return; }}
+    if (tries-- > 0) {{ setTimeout(wait, 50); return; }}
+    var el = document.getElementById("sl-{cid}");
+    if (el) el.textContent = "Chart not drawn: vega-embed is not loaded on this page "
+      + "(in Jupyter, run scalinglaws.charts.enable_notebook()).";
+  }}
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", wait);
+  else wait();
+}})();
+</script>"""
+
+
+def render_html(spec: dict[str, Any], *, alt_text: str, caption: str | None = None) -> str:
+    """HTML of one chart: ``<figure class="sl-chart">`` with view div, script, caption."""
+    cid = chart_id(spec)
+    script = _SCRIPT.format(
+        cid=cid,
+        spec=_script_json(spec),
+        opts=_script_json(_EMBED_OPTIONS),
+        tries=_WAIT_TRIES,
+    )
+    parts = [
+        f'<figure class="sl-chart" data-sl-id="{cid}">',
+        f'<div id="sl-{cid}" class="sl-chart-view" role="img" '
+        f'aria-label="{html.escape(alt_text, quote=True)}"></div>',
+        script,
+    ]
+    if caption:
+        parts.append(f"<figcaption>{html.escape(caption, quote=False)}</figcaption>")
+    parts.append("</figure>")
+    return "\n".join(parts) + "\n"
+
+
+def _plain_alt(spec: dict[str, Any]) -> str:
+    description = spec.get("description")
+    if isinstance(description, str) and description.strip():
+        return description.strip()
+    title = spec.get("title")
+    if isinstance(title, dict):
+        title = title.get("text")
+    if isinstance(title, list):
+        title = " ".join(map(str, title))
+    if isinstance(title, str) and title.strip():
+        return f"Chart: {title.strip()}"
+    return "Chart (no alt text: wrap it with scalinglaws.charts.figure)"
+
+
+def _caption_of(spec: dict[str, Any]) -> str | None:
+    meta = spec.get("usermeta")
+    if isinstance(meta, dict) and isinstance(meta.get("scalinglaws"), dict):
+        caption = meta["scalinglaws"].get("caption")
+        return caption if isinstance(caption, str) else None
+    return None
+
+
+def _renderer(spec: dict[str, Any], **_metadata: Any) -> dict[str, str]:
+    """Altair renderer: mimebundle with the offline figure HTML and the alt text."""
+    spec = dict(spec)
+    spec.pop("$schema", None)
+    alt_text = _plain_alt(spec)
+    return {
+        "text/html": render_html(spec, alt_text=alt_text, caption=_caption_of(spec)),
+        "text/plain": alt_text,
+    }
+
+
+alt.renderers.register("scalinglaws", _renderer)
+alt.renderers.enable("scalinglaws")
+
+
+# --------------------------------------------------------------------------- figure
+def _text(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(f"{name} must be a non-empty string, got {value!r}")
+    return " ".join(value.split())
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart with title, caption and alt text; displays as the book's figure HTML."""
+
+    chart: alt.TopLevelMixin
+    title: str
+    caption: str
+    alt: str
+
+    def spec(self) -> dict[str, Any]:
+        """The deterministic Vega-Lite spec (see :func:`spec_of`)."""
+        return spec_of(self.chart)
+
+    def to_html(self) -> str:
+        """The ``<figure class="sl-chart">`` HTML shown in the book."""
+        return render_html(self.spec(), alt_text=self.alt, caption=self.caption)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return {"text/html": self.to_html(), "text/plain": self.alt}
+
+
+def figure(chart: alt.TopLevelMixin, *, title: str, caption: str, alt: str) -> Figure:
+    """Wrap ``chart`` as a book figure.
+
+    Parameters
+    ----------
+    chart : altair chart (Chart, LayerChart, ...)
+    title : str
+        Chart title, drawn above the plot.
+    caption : str
+        Figure caption (plain text) shown under the chart.
+    alt : str
+        Alternative text: the chart's Vega ``description`` (the SVG's aria label) and
+        the ``text/plain`` output.
+
+    Raises
+    ------
+    InputError
+        If ``chart`` is not an Altair chart or a text argument is empty.
+    """
+    if not isinstance(chart, _TOPLEVEL):
+        raise InputError(f"figure() needs an Altair chart, got {type(chart).__name__}")
+    title, caption, alt_text = _text("title", title), _text("caption", caption), _text("alt", alt)
+    chart = chart.properties(
+        title=title, description=alt_text, usermeta={"scalinglaws": {"caption": caption}}
+    )
+    return Figure(chart=chart, title=title, caption=caption, alt=alt_text)
+
+
+# -------------------------------------------------------------------------- helpers
+def _field(name: str) -> str:
+    """Vega-Lite field reference for a column name (escape ``.``, ``[``, ``]``)."""
+    out = name.replace("\\", "\\\\")
+    for char in ".[]":
+        out = out.replace(char, "\\" + char)
+    return out
+
+
+def _check_frame(df: Any, columns: Iterable[str | None], *, positive: Sequence[str] = ()) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise InputError(f"expected a pandas DataFrame, got {type(df).__name__}")
+    if df.empty:
+        raise InputError("the DataFrame to plot is empty")
+    for col in columns:
+        if col is not None and col not in df.columns:
+            raise InputError(f"column {col!r} not in DataFrame (columns: {list(df.columns)})")
+    for col in positive:
+        values = pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=np.float64)
+        if not np.all(np.isfinite(values) & (values > 0)):
+            raise InputError(f"column {col!r} must be positive and finite for a log axis")
+
+
+def _axis(
+    channel: str, field: str, title: str, *, log: bool, fmt: str = LOG_FORMAT
+) -> alt.X | alt.Y:
+    cls = alt.X if channel == "x" else alt.Y
+    title = _text(f"{channel}_title", title)
+    if log:
+        return cls(
+            field=_field(field),
+            type="quantitative",
+            scale=alt.Scale(type="log"),
+            title=title,
+            axis=alt.Axis(format=fmt),
+        )
+    return cls(field=_field(field), type="quantitative", title=title, scale=alt.Scale(zero=False))
+
+
+def log_x(field: str, title: str, *, fmt: str = LOG_FORMAT) -> alt.X:
+    """Quantitative x encoding on a log10 scale; ``title`` should carry the unit."""
+    return _axis("x", field, title, log=True, fmt=fmt)
+
+
+def log_y(field: str, title: str, *, fmt: str = LOG_FORMAT) -> alt.Y:
+    """Quantitative y encoding on a log10 scale; ``title`` should carry the unit."""
+    return _axis("y", field, title, log=True, fmt=fmt)
+
+
+def _tooltip(fields: Sequence[str]) -> list[alt.Tooltip]:
+    return [alt.Tooltip(field=_field(f), title=f) for f in fields]
+
+
+def _color(color: str | None, color_title: str | None) -> dict[str, Any]:
+    if color is None:
+        return {}
+    return {"color": alt.Color(field=_field(color), type="nominal", title=color_title or color)}
+
+
+def loglog_scatter(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    *,
+    x_title: str,
+    y_title: str,
+    color: str | None = None,
+    color_title: str | None = None,
+    tooltip: Sequence[str] | None = None,
+) -> alt.Chart:
+    """Scatter plot with log10 x and y axes.
+
+    Parameters
+    ----------
+    df : DataFrame with columns ``x``, ``y`` (positive, finite) and optional ``color``.
+    x, y : column names.
+    x_title, y_title : axis titles with units, e.g. ``"Compute C (FLOP)"``.
+    color : optional nominal column coloured with the Okabe-Ito palette.
+    tooltip : columns in the tooltip (default ``x``, ``y`` and ``color``).
+    """
+    _check_frame(df, [x, y, color, *(tooltip or ())], positive=[x, y])
+    fields = list(tooltip) if tooltip is not None else [c for c in (x, y, color) if c]
+    return (
+        alt.Chart(df)
+        .mark_point()
+        .encode(
+            x=log_x(x, x_title),
+            y=log_y(y, y_title),
+            tooltip=_tooltip(fields),
+            **_color(color, color_title),
+        )
+    )
+
+
+def line_with_band(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    lo: str,
+    hi: str,
+    *,
+    x_title: str,
+    y_title: str,
+    color: str | None = None,
+    color_title: str | None = None,
+    log_x_axis: bool = True,
+    log_y_axis: bool = True,
+    band_opacity: float = 0.25,
+) -> alt.LayerChart:
+    """A fitted curve ``y(x)`` with its interval band ``[lo, hi]`` (e.g. bootstrap 95 %).
+
+    Parameters
+    ----------
+    df : DataFrame with columns ``x``, ``y``, ``lo``, ``hi`` (and optional ``color``).
+    x_title, y_title : axis titles with units.
+    log_x_axis, log_y_axis : log10 scales (default both); values must then be positive.
+
+    Raises
+    ------
+    InputError
+        Missing columns, non-positive values on a log axis, or ``lo > y`` / ``y > hi``.
+    """
+    positive = ([x] if log_x_axis else []) + ([y, lo, hi] if log_y_axis else [])
+    _check_frame(df, [x, y, lo, hi, color], positive=positive)
+    vals = df[[lo, y, hi]].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=np.float64)
+    if not np.all(np.isfinite(vals)):
+        raise InputError(f"columns {lo!r}, {y!r}, {hi!r} must be finite numbers")
+    if np.any(vals[:, 0] > vals[:, 1]) or np.any(vals[:, 1] > vals[:, 2]):
+        raise InputError(f"band must satisfy {lo!r} <= {y!r} <= {hi!r} on every row")
+    if not 0.0 < band_opacity <= 1.0:
+        raise InputError(f"band_opacity must be in (0, 1], got {band_opacity}")
+    xe = _axis("x", x, x_title, log=log_x_axis)
+    ye = _axis("y", y, y_title, log=log_y_axis)
+    colour = _color(color, color_title)
+    base = alt.Chart(df)
+    band = base.mark_area(opacity=band_opacity).encode(
+        x=xe, y=_axis("y", lo, y_title, log=log_y_axis), y2=alt.Y2(field=_field(hi)), **colour
+    )
+    line = base.mark_line().encode(
+        x=xe, y=ye, tooltip=_tooltip([c for c in (x, y, lo, hi, color) if c]), **colour
+    )
+    return alt.layer(band, line)
+
+
+def layer(*charts: alt.TopLevelMixin) -> alt.LayerChart:
+    """Overlay charts on shared axes (e.g. measured points over a fitted band)."""
+    if not charts:
+        raise InputError("layer() needs at least one chart")
+    for c in charts:
+        if not isinstance(c, (alt.Chart, alt.LayerChart)):
+            raise InputError(f"layer() accepts Chart/LayerChart, got {type(c).__name__}")
+    return alt.layer(*charts)
+
+
+# ---------------------------------------------------------------------- the bundle
+def _vegalite_version() -> str:
+    import vl_convert as vlc
+
+    major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    available = vlc.get_vegalite_versions()
+    return major_minor if major_minor in available else available[-1]
+
+
+def vega_bundle_js() -> str:
+    """vega + vega-lite + vega-embed as one IIFE-wrapped script (assigns ``window.vegaEmbed``).
+
+    From the pinned ``vl-convert-python`` wheel, Vega-Lite version matching Altair's.
+    """
+    try:
+        import vl_convert as vlc
+    except ImportError:
+        raise InputError(
+            "vl-convert-python is not installed (pip install the 'book' extra)"
+        ) from None
+    vl = _vegalite_version()
+    header = (
+        f"/* vega {vlc.get_vega_version()}, vega-lite {vl}, vega-embed "
+        f"{vlc.get_vega_embed_version()}: from vl-convert-python {vlc.__version__}; "
+        "generated by tools/build_static.py, do not edit. */\n"
+    )
+    return header + "(function(){\n" + vlc.javascript_bundle(vl_version=vl) + "\n})();\n"
+
+
+_NOTEBOOK_ENABLED = False
+
+
+def enable_notebook(*, force: bool = False) -> None:
+    """Load vega-embed into a plain Jupyter session (once), so charts draw offline.
+
+    Displays a ``<script>`` with :func:`vega_bundle_js` (~900 KB). Not for book
+    chapters: the book's pages load ``_static/vega-bundle.js`` themselves.
+    """
+    global _NOTEBOOK_ENABLED
+    if _NOTEBOOK_ENABLED and not force:
+        return
+    from IPython.display import HTML, display
+
+    display(HTML("<script>\n" + vega_bundle_js() + "</script>"))
+    _NOTEBOOK_ENABLED = True

@@ -1,0 +1,375 @@
+"""The built book works offline in a real browser.
+
+Run after the book is built into ``<book>/_build/html`` (``make test`` does this).
+The book folder is ``$SCALINGLAWS_BOOK_DIR`` (default: the repository root).
+
+* ``test_toc_pages_built`` and ``test_no_external_assets`` need no browser: every
+  ``_toc.yml`` entry has a page, and no built page (or its CSS) loads a script,
+  stylesheet, font or image from outside the site.
+* ``test_page_in_chromium`` (marked ``browser``) opens every ``_toc.yml`` page in
+  headless Debian Chromium through Playwright, served from 127.0.0.1, and checks that
+  every ``figure.sl-chart`` holds a drawn ``<svg>``/``<canvas>``, that all math was
+  typeset by MathJax (``mjx-container``, no ``mjx-merror``), that no JavaScript error
+  occurred, and that no request left localhost. A full-page screenshot of each page is
+  saved to ``<book>/_build/screenshots/<page>.png``.
+* ``test_dark_mode`` does the same for one chart page in the theme's dark mode and
+  checks that the chart card stays light.
+
+Without ``/usr/bin/chromium`` or Playwright the browser tests are skipped, except
+under ``CI=true`` where they fail.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import threading
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+BOOK_DIR = Path(os.environ.get("SCALINGLAWS_BOOK_DIR", REPO)).resolve()
+HTML_DIR = BOOK_DIR / "_build" / "html"
+SHOT_DIR = BOOK_DIR / "_build" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+LOCAL_SCHEMES = {"data", "blob", "about"}
+#: Time for charts and math to appear after the load event (ms).
+DRAW_TIMEOUT_MS = 20_000
+
+#: Console/page errors that are harmless, as regexes; each needs a reason.
+ALLOWED_JS_ERRORS: list[tuple[str, str]] = [
+    # Chromium requests /favicon.ico on its own; the book has no favicon, the local
+    # server answers 404 and Chromium logs it. Nothing on the page depends on it.
+    (r"Failed to load resource: the server responded with a status of 404 .*favicon", "favicon"),
+]
+
+
+# ------------------------------------------------------------------------ helpers
+def _toc_files(toc_path: Path) -> list[str]:
+    """Document paths (no suffix) of the root and every ``file:`` entry of ``_toc.yml``."""
+    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    files: list[str] = [toc["root"]]
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if "file" in node:
+                files.append(node["file"])
+            for key in ("parts", "chapters", "sections"):
+                walk(node.get(key))
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc)
+    return [re.sub(r"\.(md|ipynb|rst)$", "", f).strip("/") for f in files]
+
+
+def _page_ids() -> list[str]:
+    toc = BOOK_DIR / "_toc.yml"
+    return _toc_files(toc) if toc.is_file() else ["<no _toc.yml>"]
+
+
+PAGES = _page_ids()
+
+
+def _require_build() -> None:
+    if not HTML_DIR.is_dir():
+        pytest.fail(
+            f"{HTML_DIR} does not exist: build the book first "
+            f"(python tools/build_static.py && jupyter-book build {BOOK_DIR})"
+        )
+
+
+def _page_path(doc: str) -> Path:
+    if doc == "<no _toc.yml>":
+        pytest.fail(f"{BOOK_DIR / '_toc.yml'} not found")
+    return HTML_DIR / f"{doc}.html"
+
+
+def _is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in LOCAL_SCHEMES:
+        return True
+    return parts.scheme in {"http", "https", "ws"} and parts.hostname in LOCAL_HOSTS
+
+
+# --------------------------------------------------------- static checks (no browser)
+def test_toc_pages_built() -> None:
+    _require_build()
+    missing = [str(_page_path(doc)) for doc in PAGES if not _page_path(doc).is_file()]
+    assert not missing, f"_toc.yml entries without a built page: {missing}"
+
+
+#: ``<link rel=...>`` values that make the browser fetch the ``href``.
+FETCHED_RELS = {"stylesheet", "preload", "modulepreload", "prefetch", "icon", "manifest"}
+_CSS_URL = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])\s*((?:https?:)?//[^'")\s]+)""")
+_CDN = re.compile(r"cdn\.jsdelivr|unpkg\.com|cdnjs|googleapis|gstatic|require\.min\.js|mathjax@")
+
+
+class _AssetParser(HTMLParser):
+    """Collect external URLs the page would fetch: scripts, styles, fonts, images, frames."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.external: list[str] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: (v or "") for k, v in attrs}
+        urls: list[str] = []
+        if tag in {"script", "img", "iframe", "audio", "video", "source", "embed"}:
+            urls.append(a.get("src", ""))
+        if tag == "link" and FETCHED_RELS & set(a.get("rel", "").lower().split()):
+            urls.append(a.get("href", ""))
+        if tag == "object":
+            urls.append(a.get("data", ""))
+        if "style" in a:
+            urls += _CSS_URL.findall(a["style"])
+        for url in urls:
+            if _external(url):
+                self.external.append(f"<{tag}> {url}")
+        self._in = tag if tag in {"script", "style"} else None
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "style":
+            self.external += [f"<style> {u}" for u in _CSS_URL.findall(data)]
+        elif self._in == "script":
+            self.external += [f"<script> inline mentions {m}" for m in _CDN.findall(data)]
+
+
+def _external(url: str) -> bool:
+    url = url.strip()
+    if not url:
+        return False
+    return (
+        url.startswith("//")
+        or bool(re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url))
+        and (urlsplit(url).scheme not in LOCAL_SCHEMES)
+    )
+
+
+def test_no_external_assets() -> None:
+    """No built page or stylesheet loads anything from outside the site."""
+    _require_build()
+    problems: list[str] = []
+    for page in sorted(HTML_DIR.rglob("*.html")):
+        parser = _AssetParser()
+        parser.feed(page.read_text(encoding="utf-8", errors="replace"))
+        problems += [f"{page.relative_to(HTML_DIR)}: {e}" for e in parser.external]
+    for css in sorted(HTML_DIR.rglob("*.css")):
+        for url in _CSS_URL.findall(css.read_text(encoding="utf-8", errors="replace")):
+            problems.append(f"{css.relative_to(HTML_DIR)}: url {url}")
+    assert not problems, "external assets in the built site:\n" + "\n".join(problems)
+
+
+def test_external_asset_parser_catches_cdn() -> None:
+    """The static check really flags CDN scripts, web fonts and preloads (and not data:)."""
+    parser = _AssetParser()
+    parser.feed(
+        '<script src="https://cdn.jsdelivr.net/npm/vega@6"></script>'
+        '<link rel="stylesheet" href="//fonts.googleapis.com/css?family=Lato">'
+        "<style>@font-face{src:url(https://example.org/f.woff2)}</style>"
+        '<script>require.config({paths: {x: "https://unpkg.com/x"}})</script>'
+        '<img src="data:image/png;base64,AAAA"><script src="_static/vega-bundle.js"></script>'
+        '<link rel="canonical" href="https://example.org/book/">'
+    )
+    assert len(parser.external) == 4, parser.external
+
+
+# ----------------------------------------------------------------- browser checks
+def _browser_unavailable(reason: str) -> None:
+    msg = f"browser test needs {reason}"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(msg + " (CI=true: not skipping)")
+    pytest.skip(msg)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url() -> Iterator[str]:
+    _require_build()
+    handler = functools.partial(_QuietHandler, directory=str(HTML_DIR))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.is_file():
+        _browser_unavailable(f"{CHROMIUM} (Debian package 'chromium': apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _browser_unavailable("the Python package 'playwright' (pip install playwright)")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def _visit(browser: Any, url: str, shot: Path, *, dark: bool = False) -> dict[str, Any]:
+    """Open ``url``, wait for charts and math, screenshot; return what was observed."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    if dark:
+        context.add_init_script(
+            "localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark');"
+        )
+    external: list[str] = []
+    errors: list[str] = []
+
+    def route(r: Any) -> None:
+        if _is_local(r.request.url):
+            r.continue_()
+        else:
+            external.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+    page.on(
+        "console",
+        lambda m: (
+            errors.append(f"console.error: {m.text} ({m.location.get('url', '')})")
+            if m.type == "error"
+            else None
+        ),
+    )
+    try:
+        response = page.goto(url, wait_until="load")
+        status = response.status if response else None
+        n_charts = page.locator("figure.sl-chart").count()
+        n_math = page.locator(".math").count()
+        undrawn: list[str] = []
+        if n_charts:
+            try:
+                page.wait_for_function(
+                    """() => Array.from(document.querySelectorAll('figure.sl-chart'))
+                        .every(f => f.querySelector('.sl-chart-view svg, .sl-chart-view canvas'))""",
+                    timeout=DRAW_TIMEOUT_MS,
+                )
+            except Exception:  # noqa: BLE001 - report which charts are missing below
+                pass
+            undrawn = page.evaluate(
+                """() => Array.from(document.querySelectorAll('figure.sl-chart'))
+                    .filter(f => !f.querySelector('.sl-chart-view svg, .sl-chart-view canvas'))
+                    .map(f => f.getAttribute('data-sl-id') + ': ' + f.innerText.slice(0, 120))"""
+            )
+        untypeset: list[str] = []
+        if n_math:
+            try:
+                page.wait_for_function(
+                    """() => Array.from(document.querySelectorAll('.math'))
+                        .every(m => m.querySelector('mjx-container'))""",
+                    timeout=DRAW_TIMEOUT_MS,
+                )
+            except Exception:  # noqa: BLE001 - report which formulas are missing below
+                pass
+            untypeset = page.evaluate(
+                """() => Array.from(document.querySelectorAll('.math'))
+                    .filter(m => !m.querySelector('mjx-container'))
+                    .map(m => m.textContent.slice(0, 80))"""
+            )
+        tex_errors = page.evaluate(
+            "() => Array.from(document.querySelectorAll('mjx-merror'))"
+            ".map(e => e.getAttribute('data-mjx-error') || e.textContent)"
+        )
+        theme = page.evaluate("() => document.documentElement.getAttribute('data-theme')")
+        card_rgb = (
+            page.evaluate(
+                "() => getComputedStyle(document.querySelector('.sl-chart-view')).backgroundColor"
+            )
+            if n_charts
+            else None
+        )
+        page.wait_for_timeout(200)  # let late console errors arrive
+        shot.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shot), full_page=True)
+    finally:
+        context.close()
+    allowed = [re.compile(p) for p, _ in ALLOWED_JS_ERRORS]
+    return {
+        "status": status,
+        "charts": n_charts,
+        "undrawn": undrawn,
+        "math": n_math,
+        "untypeset": untypeset,
+        "tex_errors": tex_errors,
+        "errors": [e for e in errors if not any(p.search(e) for p in allowed)],
+        "external": external,
+        "theme": theme,
+        "card_rgb": card_rgb,
+    }
+
+
+def _assert_clean(doc: str, seen: dict[str, Any]) -> None:
+    assert seen["status"] == 200, f"{doc}: HTTP {seen['status']}"
+    assert not seen["undrawn"], f"{doc}: charts not drawn: {seen['undrawn']}"
+    assert not seen["untypeset"], f"{doc}: math not typeset by MathJax: {seen['untypeset']}"
+    assert not seen["tex_errors"], f"{doc}: MathJax TeX errors: {seen['tex_errors']}"
+    assert not seen["errors"], f"{doc}: JavaScript errors: {seen['errors']}"
+    assert not seen["external"], f"{doc}: requests left localhost: {seen['external']}"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("doc", PAGES)
+def test_page_in_chromium(doc: str, site_url: str, browser: Any) -> None:
+    path = _page_path(doc)
+    assert path.is_file(), f"{doc}: {path} not built"
+    seen = _visit(browser, urljoin(site_url, f"{doc}.html"), SHOT_DIR / f"{doc}.png")
+    _assert_clean(doc, seen)
+
+
+def _luminance(css_rgb: str) -> float:
+    r, g, b = (int(v) for v in re.findall(r"\d+", css_rgb)[:3])
+    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255.0
+
+
+@pytest.mark.browser
+def test_dark_mode(site_url: str, browser: Any) -> None:
+    """In dark mode charts still draw on a light card (dark axis text stays readable)."""
+    chart_pages = [
+        d for d in PAGES if _page_path(d).is_file() and "sl-chart" in _page_path(d).read_text()
+    ]
+    if not chart_pages:
+        pytest.fail("no page of _toc.yml contains a chart (figure.sl-chart)")
+    doc = chart_pages[0]
+    seen = _visit(
+        browser, urljoin(site_url, f"{doc}.html"), SHOT_DIR / f"{doc}-dark.png", dark=True
+    )
+    assert seen["theme"] == "dark", f"dark mode not applied: data-theme={seen['theme']!r}"
+    _assert_clean(doc, seen)
+    assert _luminance(seen["card_rgb"]) > 0.85, f"chart card too dark: {seen['card_rgb']}"
