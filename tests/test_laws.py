@@ -147,7 +147,9 @@ def test_kaplan_eq15_uses_table2_constants():
 
 def test_kaplan_eq16_and_bcrit():
     # eq 1.6 with Table 3 constants; B_crit = B*/L^(1/0.21), B* = 2.1e8 tokens (Table 5).
-    assert KAPLAN.loss_ns(1e9, 1e4) == pytest.approx((6.5e13 / 1e9) ** 0.077 + (2.1e3 / 1e4) ** 0.76)
+    assert KAPLAN.loss_ns(1e9, 1e4) == pytest.approx(
+        (6.5e13 / 1e9) ** 0.077 + (2.1e3 / 1e4) ** 0.76
+    )
     assert KAPLAN.b_crit(1.0) == pytest.approx(2.1e8)
     assert KAPLAN.b_crit(3.0) == pytest.approx(2.1e8 / 3.0 ** (1 / 0.21))
     # S_min = S / (1 + B_crit/B); with B = B_crit, half the steps.
