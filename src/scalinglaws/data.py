@@ -204,7 +204,8 @@ COLUMNS: dict[str, dict[str, dict[str, str]]] = {
     "aider_polyglot": {
         "runs": {
             "model": "model name (reasoning setting in parentheses)",
-            "reasoning_setting": "text inside the trailing parentheses of model, else None",
+            "reasoning_setting": "text in the model name's parentheses (e.g. high, 32k thinking, "
+            "no think); None if absent or only a date/version tag",
             "date": "run date (datetime64)",
             "pass_rate_1": "percent solved at first try (float)",
             "pass_rate_2": "percent solved after one retry (headline score, float)",
@@ -319,7 +320,8 @@ def datasets() -> list[str]:
 def tables(name: str) -> list[str]:
     """Tidy tables of data set ``name`` (first = default); UnknownDatasetError if not registered."""
     registry.get_dataset(name)
-    return list(COLUMNS[name])
+    default = DEFAULT_TABLE[name]
+    return [default] + [t for t in COLUMNS[name] if t != default]
 
 
 def load(name: str, table: str | None = None) -> pd.DataFrame:
@@ -349,7 +351,7 @@ def load(name: str, table: str | None = None) -> pd.DataFrame:
         table = DEFAULT_TABLE[name]
     if table not in COLUMNS[name]:
         raise InputError(
-            f"unknown table {table!r} for data set {name!r}; known tables: {', '.join(COLUMNS[name])}"
+            f"unknown table {table!r} for data set {name!r}; known tables: {', '.join(tables(name))}"
         )
     needed = _needed_files(name, table, [f.path for f in ds.files])
     paths = tuple(registry.fetch(name, rel) for rel in needed)  # verifies every sha256
@@ -546,6 +548,21 @@ def _obsscaling(table: str, paths: dict[str, Path]) -> pd.DataFrame:
     return df
 
 
+def _reasoning_setting(model: str) -> str | None:
+    """Text in the first parentheses of an Aider model name, e.g. ``"o3-mini (high)"`` -> ``"high"``.
+
+    Parentheses holding only a date or version tag (``"(2025-02-15)"``, ``"(0528)"``, ``"(prev)"``)
+    are not a reasoning setting and give None, as do names without parentheses.
+    """
+    m = re.search(r"\(([^()]*)\)", str(model))
+    if m is None:
+        return None
+    text = m.group(1).strip()
+    if re.fullmatch(r"\d[\d-]*|prev", text):
+        return None
+    return text
+
+
 def _aider(table: str, paths: dict[str, Path]) -> pd.DataFrame:
     records = yaml.safe_load(paths["polyglot_leaderboard.yml"].read_text(encoding="utf-8"))
     cols: list[str] = []
@@ -559,9 +576,8 @@ def _aider(table: str, paths: dict[str, Path]) -> pd.DataFrame:
     if "commit_hash" in df.columns:
         df["commit_hash"] = df["commit_hash"].map(lambda v: None if pd.isna(v) else str(v))
     df["date"] = pd.to_datetime(df["date"].astype(str), format="%Y-%m-%d")
-    df["reasoning_setting"] = df["model"].str.extract(r"\(([^()]*)\)\s*$", expand=False)
-    df["reasoning_setting"] = (
-        df["reasoning_setting"].astype("object").where(df["reasoning_setting"].notna(), None)
+    df["reasoning_setting"] = pd.Series(
+        [_reasoning_setting(m) for m in df["model"]], index=df.index, dtype="object"
     )
     return df
 
