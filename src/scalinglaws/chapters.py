@@ -137,7 +137,56 @@ def _chapter(id_: str, title: str, notebook: str, *params: Param) -> Chapter:
 CHAPTERS: dict[str, Chapter] = {
     c.id: c
     for c in (
-        _chapter("power-laws", "Power laws and how to fit them", "01_power_laws.ipynb"),
+        Chapter(
+            "power-laws",
+            "Power laws: the shape of scaling",
+            REPO_ROOT / "chapters" / "01_power_laws.ipynb",
+            (
+                Param(
+                    "seed", int, 42, min=0, help="seed of np.random.default_rng for every bootstrap"
+                ),
+                Param(
+                    "n_boot",
+                    int,
+                    400,
+                    min=50,
+                    max=5000,
+                    help="bootstrap resamples per fit (intervals are 2.5-97.5 percentiles)",
+                ),
+                Param(
+                    "n_fit_budgets",
+                    int,
+                    6,
+                    min=4,
+                    max=10,
+                    help="smallest Porian compute budgets used to fit L*(C) before extrapolating "
+                    "(6 = Porian et al.'s window 1e16 < C < 5e17 FLOP)",
+                ),
+                Param(
+                    "porian_dataset",
+                    str,
+                    "rw",
+                    choices=("rw", "owt2"),
+                    help="Porian et al. training set: rw = RefinedWeb, owt2 = OpenWebText2",
+                ),
+                Param(
+                    "window_models",
+                    int,
+                    3,
+                    min=3,
+                    max=7,
+                    help="consecutive Pythia sizes per sliding-window power-law fit",
+                ),
+                Param(
+                    "n_sim",
+                    int,
+                    200,
+                    min=20,
+                    max=5000,
+                    help="simulated data sets in the log-space versus linear-space comparison",
+                ),
+            ),
+        ),
         _chapter("kaplan", "Kaplan et al. 2020", "02_kaplan.ipynb"),
         _chapter("gpt-series", "The GPT series", "03_gpt_series.ipynb"),
         Chapter(
