@@ -262,6 +262,8 @@ def test_epoch_models_types_and_gpt_rows():
     df = data.load("epoch_notable_models")
     assert df["publication_date"].dtype.kind == "M"
     assert df["frontier_model"].dtype == bool and df["is_language"].dtype == bool
+    assert df["frontier_model"].sum() == 144  # 'Frontier model' True in 144 rows, blank otherwise
+    assert df["is_language"].sum() == 399
     assert df["publication_date"].min() == pd.Timestamp("1950-07-02")
     assert df["publication_date"].max() == pd.Timestamp("2025-02-17")
     assert df["training_compute_flop"].isna().sum() == 444  # PROVENANCE: 444 without compute
