@@ -1,0 +1,152 @@
+"""Unit tests for scalinglaws.extrapolation (synthetic inputs; real data in test_power_laws_chapter)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scalinglaws.errors import InputError
+from scalinglaws.extrapolation import (
+    PORIAN_FIT_WINDOW,
+    holdout_errors,
+    lambada_cross_entropy,
+    optimal_losses,
+    saturating_local_exponent,
+    simulate_log_vs_linear,
+)
+
+
+def _evals() -> pd.DataFrame:
+    rows = []
+    for size, n, ppl in (("70m", 7e7, 100.0), ("12b", 1.2e10, 4.0)):
+        for step, scale in ((1000, 2.0), (143000, 1.0)):
+            rows.append(
+                dict(
+                    size=size,
+                    params=n,
+                    step=step,
+                    tokens=step * 2097152.0,
+                    task="lambada_openai",
+                    metric="ppl",
+                    value=ppl * scale,
+                    stderr=0.1 * ppl,
+                )
+            )
+            rows.append(
+                dict(
+                    size=size,
+                    params=n,
+                    step=step,
+                    tokens=step * 2097152.0,
+                    task="lambada_openai",
+                    metric="acc",
+                    value=0.5,
+                    stderr=0.01,
+                )
+            )
+    return pd.DataFrame(rows)
+
+
+def test_lambada_cross_entropy_last_step_by_default():
+    out = lambada_cross_entropy(_evals())
+    assert list(out["size"]) == ["70m", "12b"]
+    assert (out["step"] == 143000).all()
+    np.testing.assert_allclose(out["xent"], np.log([100.0, 4.0]))
+    np.testing.assert_allclose(out["xent_stderr"], [0.1, 0.1])  # stderr / ppl
+
+
+def test_lambada_cross_entropy_other_step_and_errors():
+    out = lambada_cross_entropy(_evals(), step=1000)
+    np.testing.assert_allclose(out["ppl"], [200.0, 8.0])
+    with pytest.raises(InputError, match="step 5"):
+        lambada_cross_entropy(_evals(), step=5)
+    with pytest.raises(InputError, match="lacks column"):
+        lambada_cross_entropy(pd.DataFrame({"size": []}))
+    with pytest.raises(InputError, match="DataFrame"):
+        lambada_cross_entropy([1, 2])
+
+
+def test_optimal_losses_selects_and_marks_window():
+    pairs = pd.DataFrame(
+        {
+            "dataset": ["rw"] * 4 + ["owt2"],
+            "label": ["x"] * 5,
+            "loss_source": ["val"] * 5,
+            "flops": [1e18, 1.25e16, 4e17, 8e17, 1e17],
+            "loss_star": [3.0, 4.5, 3.5, np.nan, 9.0],
+            "loss_star_std": [0.1] * 5,
+        }
+    )
+    out = optimal_losses(pairs, "rw", "x", "val")
+    assert list(out["flops"]) == [1.25e16, 4e17, 1e18]  # sorted, NaN dropped, other set excluded
+    assert list(out["in_porian_window"]) == [True, True, False]
+    assert PORIAN_FIT_WINDOW == (1e16, 5e17)
+    with pytest.raises(InputError, match="no optimal pairs"):
+        optimal_losses(pairs, "rw", "nope", "val")
+
+
+def test_simulation_is_seeded_and_log_space_is_tighter():
+    x = np.geomspace(1e6, 1e10, 9)
+    a = simulate_log_vs_linear(x, 100.0, 0.5, 0.2, 100, 7)
+    b = simulate_log_vs_linear(x, 100.0, 0.5, 0.2, 100, 7)
+    pd.testing.assert_frame_equal(a, b)
+    assert len(a) == 200 and a["converged"].all()
+    spread = a.groupby("method")["alpha_hat"].std()
+    # With multiplicative noise the log-space estimator is the efficient one: much tighter.
+    assert spread["log space"] < 0.5 * spread["linear space"]
+    assert abs(a[a.method == "log space"]["alpha_hat"].mean() - 0.5) < 0.01
+
+
+def test_simulation_without_noise_recovers_exponent_exactly():
+    out = simulate_log_vs_linear([1.0, 10.0, 100.0, 1000.0], 3.0, 0.7, 0.0, 2, 0)
+    np.testing.assert_allclose(out["alpha_hat"], 0.7, rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(x=[1, 2]), "3 distinct"),
+        (dict(x=[1, -2, 3]), "positive"),
+        (dict(A=0.0), "A must be positive"),
+        (dict(alpha=float("nan")), "alpha must be finite"),
+        (dict(sigma=-1.0), "sigma"),
+        (dict(n_sim=0), "n_sim"),
+        (dict(seed=-1), "seed"),
+        (dict(seed=True), "seed"),
+    ],
+)
+def test_simulation_rejects_bad_input(kwargs, match):
+    args = dict(x=[1.0, 2.0, 3.0], A=1.0, alpha=0.5, sigma=0.1, n_sim=3, seed=0) | kwargs
+    with pytest.raises(InputError, match=match):
+        simulate_log_vs_linear(**args)
+
+
+def test_local_exponent_limits_and_derivative():
+    x = np.geomspace(1e2, 1e12, 11)
+    E, A, alpha = 1.7, 400.0, 0.34
+    local = saturating_local_exponent(x, E, A, alpha)
+    # Numerical derivative of -ln L with respect to ln x.
+    lx = np.log(x)
+    h = 1e-5
+    L = lambda t: E + A * np.exp(-alpha * t)  # noqa: E731
+    numeric = -(np.log(L(lx + h)) - np.log(L(lx - h))) / (2 * h)
+    np.testing.assert_allclose(local, numeric, rtol=1e-6)
+    assert np.all(np.diff(local) < 0) and local[0] < alpha
+    np.testing.assert_allclose(saturating_local_exponent(x, 0.0, A, alpha), alpha)
+    with pytest.raises(InputError, match="E must"):
+        saturating_local_exponent(x, -1.0, A, alpha)
+
+
+def test_holdout_errors():
+    out = holdout_errors([1.0, 10.0, 100.0], [2.0, 2.0, 2.0], [2.0, 2.2, 1.5], 10.0)
+    assert list(out["in_fit"]) == [True, True, False]
+    np.testing.assert_allclose(out["decades_beyond"], [0.0, 0.0, 1.0])
+    np.testing.assert_allclose(out["rel_error"], [0.0, 0.1, -0.25])
+    np.testing.assert_allclose(out["abs_rel_error"], [0.0, 0.1, 0.25])
+    with pytest.raises(InputError, match="same length"):
+        holdout_errors([1.0], [1.0, 2.0], [1.0], 1.0)
+    with pytest.raises(InputError, match="finite"):
+        holdout_errors([1.0], [1.0], [np.inf], 1.0)
+    with pytest.raises(InputError, match="x_fit_max"):
+        holdout_errors([1.0], [1.0], [1.0], 0.0)
