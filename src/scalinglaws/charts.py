@@ -33,6 +33,7 @@ Chapter API
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -88,9 +89,6 @@ _TEXT = "#222222"
 _MUTED = "#555555"
 _GRID = "#e3e3e3"
 _DOMAIN = "#888888"
-
-#: Number format of log-axis labels (d3-format): 1e+9, 2e+9, ...
-LOG_FORMAT = "~e"
 
 #: How long the inline script waits for ``window.vegaEmbed`` (tries x 50 ms).
 _WAIT_TRIES = 200
@@ -346,30 +344,81 @@ def _check_frame(df: Any, columns: Iterable[str | None], *, positive: Sequence[s
             raise InputError(f"column {col!r} must be positive and finite for a log axis")
 
 
+_SUPERSCRIPT = str.maketrans(
+    "-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"
+)
+
+
+def _decade_label(k: int) -> str:
+    """``10`` with a Unicode superscript exponent, e.g. ``10\u2079``; ``1`` and ``10`` plain."""
+    return {0: "1", 1: "10"}.get(k, "10" + str(k).translate(_SUPERSCRIPT))
+
+
+def _log_axis(values: np.ndarray | None, fmt: str | None) -> tuple[alt.Scale, alt.Axis]:
+    """Scale and axis of a log10 axis for data ``values`` (positive).
+
+    Data spanning at least one decade get ticks, grid and labels at powers of ten only
+    (``10\u2077``, ``10\u2078``...); narrower data (e.g. a loss between 2 and 4) get plain
+    labels (``2.5``, ``3``) and no rounding of the domain to whole decades.
+    """
+    if fmt is not None or values is None or values.size == 0:
+        return alt.Scale(type="log"), alt.Axis(format=fmt or "~g")
+    lo, hi = np.log10(values.min()), np.log10(values.max())
+    k0, k1 = int(np.floor(lo + 1e-9)), int(np.ceil(hi - 1e-9))
+    if k1 - k0 < 2 and hi - lo < 1.0:
+        return alt.Scale(type="log", nice=False, padding=10), alt.Axis(format="~g")
+    step = max(1, int(np.ceil((k1 - k0 + 1) / 9)))  # at most ~9 labels
+    ks = list(range(k0, k1 + 1))
+    labelled = [k for k in ks if (k - k0) % step == 0]
+    expr = " : ".join(f"datum.value == 1e{k} ? '{_decade_label(k)}'" for k in labelled) + " : ''"
+    return (
+        alt.Scale(type="log", domain=[10.0**k0, 10.0**k1], padding=10),
+        alt.Axis(values=[10.0**k for k in ks], labelExpr=expr, tickCount=len(ks)),
+    )
+
+
 def _axis(
-    channel: str, field: str, title: str, *, log: bool, fmt: str = LOG_FORMAT
+    channel: str,
+    field: str,
+    title: str,
+    *,
+    log: bool,
+    values: np.ndarray | None = None,
+    fmt: str | None = None,
 ) -> alt.X | alt.Y:
     cls = alt.X if channel == "x" else alt.Y
     title = _text(f"{channel}_title", title)
     if log:
-        return cls(
-            field=_field(field),
-            type="quantitative",
-            scale=alt.Scale(type="log"),
-            title=title,
-            axis=alt.Axis(format=fmt),
-        )
+        scale, axis = _log_axis(values, fmt)
+        return cls(field=_field(field), type="quantitative", scale=scale, title=title, axis=axis)
     return cls(field=_field(field), type="quantitative", title=title, scale=alt.Scale(zero=False))
 
 
-def log_x(field: str, title: str, *, fmt: str = LOG_FORMAT) -> alt.X:
-    """Quantitative x encoding on a log10 scale; ``title`` should carry the unit."""
-    return _axis("x", field, title, log=True, fmt=fmt)
+def _values(df: pd.DataFrame, *cols: str) -> np.ndarray:
+    return np.concatenate(
+        [pd.to_numeric(df[c], errors="coerce").to_numpy(dtype=np.float64) for c in cols]
+    )
 
 
-def log_y(field: str, title: str, *, fmt: str = LOG_FORMAT) -> alt.Y:
-    """Quantitative y encoding on a log10 scale; ``title`` should carry the unit."""
-    return _axis("y", field, title, log=True, fmt=fmt)
+def log_x(
+    field: str, title: str, *, data: pd.DataFrame | None = None, fmt: str | None = None
+) -> alt.X:
+    """Quantitative x encoding on a log10 scale; ``title`` should carry the unit.
+
+    With ``data`` (the frame being plotted), ticks sit at powers of ten labelled
+    ``10\u207f`` when the data span a decade or more; ``fmt`` (d3-format) forces plain
+    labels instead.
+    """
+    vals = _values(data, field) if data is not None else None
+    return _axis("x", field, title, log=True, values=vals, fmt=fmt)
+
+
+def log_y(
+    field: str, title: str, *, data: pd.DataFrame | None = None, fmt: str | None = None
+) -> alt.Y:
+    """Quantitative y encoding on a log10 scale (see :func:`log_x`)."""
+    vals = _values(data, field) if data is not None else None
+    return _axis("y", field, title, log=True, values=vals, fmt=fmt)
 
 
 def _tooltip(fields: Sequence[str]) -> list[alt.Tooltip]:
@@ -409,8 +458,8 @@ def loglog_scatter(
         alt.Chart(df)
         .mark_point()
         .encode(
-            x=log_x(x, x_title),
-            y=log_y(y, y_title),
+            x=log_x(x, x_title, data=df),
+            y=log_y(y, y_title, data=df),
             tooltip=_tooltip(fields),
             **_color(color, color_title),
         )
@@ -454,12 +503,16 @@ def line_with_band(
         raise InputError(f"band must satisfy {lo!r} <= {y!r} <= {hi!r} on every row")
     if not 0.0 < band_opacity <= 1.0:
         raise InputError(f"band_opacity must be in (0, 1], got {band_opacity}")
-    xe = _axis("x", x, x_title, log=log_x_axis)
-    ye = _axis("y", y, y_title, log=log_y_axis)
+    xe = _axis("x", x, x_title, log=log_x_axis, values=_values(df, x))
+    y_vals = _values(df, lo, y, hi)
+    ye = _axis("y", y, y_title, log=log_y_axis, values=y_vals)
     colour = _color(color, color_title)
     base = alt.Chart(df)
     band = base.mark_area(opacity=band_opacity).encode(
-        x=xe, y=_axis("y", lo, y_title, log=log_y_axis), y2=alt.Y2(field=_field(hi)), **colour
+        x=xe,
+        y=_axis("y", lo, y_title, log=log_y_axis, values=y_vals),
+        y2=alt.Y2(field=_field(hi)),
+        **colour,
     )
     line = base.mark_line().encode(
         x=xe, y=ye, tooltip=_tooltip([c for c in (x, y, lo, hi, color) if c]), **colour
@@ -486,6 +539,7 @@ def _vegalite_version() -> str:
     return major_minor if major_minor in available else available[-1]
 
 
+@functools.lru_cache(maxsize=1)
 def vega_bundle_js() -> str:
     """vega + vega-lite + vega-embed as one IIFE-wrapped script (assigns ``window.vegaEmbed``).
 
