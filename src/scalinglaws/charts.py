@@ -59,6 +59,7 @@ __all__ = [
     "log_x",
     "log_y",
     "loglog_scatter",
+    "notebook_bundle_html",
     "render_html",
     "spec_of",
     "vega_bundle_js",
@@ -563,6 +564,11 @@ def vega_bundle_js() -> str:
 _NOTEBOOK_ENABLED = False
 
 
+def notebook_bundle_html() -> str:
+    """``<script>`` element holding :func:`vega_bundle_js` (what :func:`enable_notebook` shows)."""
+    return "<script>\n" + vega_bundle_js() + "</script>\n"
+
+
 def enable_notebook(*, force: bool = False) -> None:
     """Load vega-embed into a plain Jupyter session (once), so charts draw offline.
 
@@ -574,5 +580,5 @@ def enable_notebook(*, force: bool = False) -> None:
         return
     from IPython.display import HTML, display
 
-    display(HTML("<script>\n" + vega_bundle_js() + "</script>"))
+    display(HTML(notebook_bundle_html()))
     _NOTEBOOK_ENABLED = True
