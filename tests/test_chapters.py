@@ -248,6 +248,17 @@ def test_run_executes_with_papermill(toy, tmp_path, monkeypatch):
     executed = nbformat.read(str(out), as_version=4)
     outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert any(o.get("text", "").strip() == "10" for o in outputs)
+    text = out.read_text()
+    assert "start_time" not in text and "end_time" not in text and "iopub" not in text
+
+
+def test_run_relative_output_is_relative_to_current_folder(toy, tmp_path, monkeypatch):
+    work = tmp_path / "work2"
+    (work / "sub").mkdir(parents=True)
+    monkeypatch.chdir(work)
+    out = run("toy", {"seed": "1"}, output=Path("sub") / "r.ipynb")
+    assert out == work / "sub" / "r.ipynb" and out.is_file()
+    assert not (tmp_path / "sub").exists()  # not written beside the chapter (papermill cwd)
 
 
 @pytest.mark.parametrize(

@@ -148,7 +148,7 @@ CHAPTERS: dict[str, Chapter] = {
                 Param(
                     "n_boot",
                     int,
-                    400,
+                    200,
                     min=50,
                     max=5000,
                     help="bootstrap resamples per fit (intervals are 2.5-97.5 percentiles)",
@@ -157,7 +157,7 @@ CHAPTERS: dict[str, Chapter] = {
                     "n_fit_budgets",
                     int,
                     6,
-                    min=4,
+                    min=5,
                     max=10,
                     help="smallest Porian compute budgets used to fit L*(C) before extrapolating "
                     "(6 = Porian et al.'s window 1e16 < C < 5e17 FLOP)",
@@ -545,7 +545,9 @@ def run(
     values = validate(chapter_id, params or {})
     if not chapter.notebook.is_file():
         raise InputError(f"chapter {chapter_id!r}: notebook {chapter.notebook} does not exist")
-    out = Path(output) if output is not None else Path.cwd() / f"{chapter.notebook.stem}.out.ipynb"
+    out = Path(output) if output is not None else Path(f"{chapter.notebook.stem}.out.ipynb")
+    # absolute: papermill saves while executing inside the chapters folder (cwd)
+    out = out.resolve() if out.is_absolute() else (Path.cwd() / out).resolve()
     if out.suffix != ".ipynb":
         raise InputError(f"output must be an .ipynb file, got {str(out)!r}")
     if out.resolve() == chapter.notebook.resolve():
@@ -572,4 +574,21 @@ def run(
         raise ScalingLawsError(
             f"chapter {chapter_id!r} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
         ) from None
+    _strip_timestamps(out)
     return out
+
+
+def _strip_timestamps(path: Path) -> None:
+    """Drop papermill's and nbclient's timing metadata so the output is deterministic."""
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    pm = nb.metadata.get("papermill", {})
+    for key in ("start_time", "end_time", "duration"):
+        pm.pop(key, None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        cpm = cell.metadata.get("papermill", {})
+        for key in ("start_time", "end_time", "duration"):
+            cpm.pop(key, None)
+    nbformat.write(nb, str(path))
