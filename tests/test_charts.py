@@ -299,3 +299,10 @@ def test_bundle_matches_altair_vegalite_version() -> None:
     head = charts.vega_bundle_js().split("\n", 1)[0]
     major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
     assert f"vega-lite {major_minor}," in head
+
+
+def test_custom_css_is_offline_and_has_dark_mode_card() -> None:
+    css = (REPO / "_static" / "custom.css").read_text(encoding="utf-8")
+    assert "url(" not in css and "@import" not in css and "@font-face" not in css
+    assert 'html[data-theme="dark"] figure.sl-chart .sl-chart-view' in css
+    assert "figure.sl-chart figcaption" in css
