@@ -305,3 +305,12 @@ def test_simulation_shows_coverage_beats_majority_vote():
 def test_simulate_rejects_bad_input(kwargs):
     with pytest.raises(InputError):
         simulate_difficulty(**kwargs)
+
+
+def test_best_of_n_stable_for_many_samples():
+    rng = np.random.default_rng(5)
+    correct = rng.random((4, 3000)) < 0.01
+    perfect = correct + 0.0
+    for n in (1, 50, 1500, 3000):
+        cov = coverage_curve(3000, correct.sum(axis=1), [n])[0]
+        assert expected_best_of_n(perfect, correct, n) == pytest.approx(cov, rel=1e-9, abs=1e-12)

@@ -235,7 +235,10 @@ def _exact_vote(counts: list[int], k: int) -> float:
 
 
 def _n_compositions_bound(counts: list[int], k: int) -> int:
-    return math.prod(min(m, k) + 1 for m in counts)
+    """Upper bound on the count vectors enumerated by :func:`_exact_vote`."""
+    nonzero = [m for m in counts if m > 0]
+    stars_and_bars = math.comb(k + len(nonzero) - 1, len(nonzero) - 1)
+    return min(math.prod(min(m, k) + 1 for m in nonzero), stars_and_bars)
 
 
 def majority_vote_accuracy(
@@ -244,7 +247,7 @@ def majority_vote_accuracy(
     k: int | None = None,
     n_resamples: int = 2000,
     seed: int = 0,
-    max_exact: int = 5000,
+    max_exact: int = 1000,
 ) -> float:
     """Expected accuracy of majority voting over ``k`` sampled answers.
 
@@ -303,8 +306,11 @@ def majority_vote_accuracy(
         tally = Counter(row)
         # correct answer first (count may be zero), then the wrong answers
         counts = [tally.pop(right, 0), *sorted(tally.values(), reverse=True)]
+        counts = [counts[0], *(m for m in counts[1:] if m > 0)]
         if counts[0] == 0:
             credits[p] = 0.0
+        elif k == 1:  # one vote: correct with probability c/n
+            credits[p] = counts[0] / n_samples
         elif k == n_samples:
             credits[p] = float(_vote_credit(np.array(counts), np.array(counts[0])))
         elif _n_compositions_bound(counts, k) <= max_exact:
@@ -364,16 +370,18 @@ def expected_best_of_n(scores, correct, n: int) -> float:
     if isinstance(n, bool) or not isinstance(n, Integral) or not 1 <= n <= n_samples:
         raise InputError(f"n must be an integer with 1 <= n <= {n_samples}, got {n!r}")
     n = int(n)
+    # none_above[L] = P(all n drawn from the L lowest-scored) = C(L, n) / C(S, n), built by the
+    # downward recurrence C(L-1, n)/C(L, n) = (L - n)/L from C(S, n)/C(S, n) = 1.
+    none_above = np.zeros(n_samples + 1)
+    L = np.arange(n_samples, n, -1, dtype=np.float64)
+    none_above[n:] = np.concatenate((np.cumprod(((L - n) / L))[::-1], [1.0]))
     acc = np.empty(s.shape[0])
     for p in range(s.shape[0]):
         values, inverse = np.unique(s[p], return_inverse=True)  # ascending
         size = np.bincount(inverse, minlength=values.size)
         n_right = np.bincount(inverse, weights=ok[p].astype(float), minlength=values.size)
         below = np.concatenate(([0], np.cumsum(size)[:-1]))
-        # P(all n drawn from the L lowest) = C(L, n) / C(S, n) = 1 - pass@n(S, S - L)
-        cdf_hi = 1.0 - pass_at_k(n_samples, n_samples - (below + size), n)
-        cdf_lo = 1.0 - pass_at_k(n_samples, n_samples - below, n)
-        p_max = np.asarray(cdf_hi) - np.asarray(cdf_lo)
+        p_max = none_above[below + size] - none_above[below]
         acc[p] = float(np.sum(p_max * n_right / size))
     return float(acc.mean())
 
