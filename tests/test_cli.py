@@ -391,6 +391,20 @@ def test_data_verify_mismatch(capsys, tmp_path, monkeypatch):
     assert "just_ask_nicely" not in line
 
 
+def test_data_verify_missing_offline(capsys, tmp_path, monkeypatch):
+    """No mirror copy and no cached copy: the (offline) download fails -> one line, exit 2."""
+    (tmp_path / "mirror").mkdir()
+    monkeypatch.setenv("SCALINGLAWS_DATA_MIRROR", str(tmp_path / "mirror"))
+    monkeypatch.setenv("SCALINGLAWS_DATA_CACHE", str(tmp_path / "cache"))
+    assert_bad(
+        capsys,
+        "data",
+        "verify",
+        "o1_aime_reconstruction",
+        words=("o1_aime_reconstruction", "SCALINGLAWS_DATA_MIRROR"),
+    )
+
+
 # ----------------------------------------------------------------------------- run
 
 

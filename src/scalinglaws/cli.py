@@ -349,8 +349,17 @@ def _short(value: Any, width: int = 60) -> Any:
     return value
 
 
+def _quiet_downloads() -> None:
+    """Keep pooch's "Downloading data from ..." log lines off stderr (errors still reported)."""
+    import pooch
+
+    pooch.get_logger().setLevel("WARNING")
+
+
 def _cmd_data_verify(args: argparse.Namespace) -> int:
     from .registry import verify
+
+    _quiet_downloads()
 
     results = [_as_dict(r) for r in verify(name=args.name)]
     bad = [r for r in results if not r.get("ok")]
