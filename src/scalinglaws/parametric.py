@@ -169,12 +169,18 @@ class _Problem:
 
     def __init__(self, logN: np.ndarray, logD: np.ndarray, logL: np.ndarray, delta: float):
         order = np.argsort(logN, kind="stable")
+        self.order = order
         logN, logD, logL = logN[order], logD[order], logL[order]
         self.xu, first, counts = np.unique(logN, return_index=True, return_counts=True)
         self.first, self.counts = first, counts
         self.logD, self.logL, self.delta = logD, logL, float(delta)
 
-    def fg(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def sort_weights(self, W: np.ndarray) -> np.ndarray:
+        """Reorder per-point weights (columns in the caller's point order) to the internal order."""
+        return np.ascontiguousarray(W[:, self.order])
+
+    def fg(self, X: np.ndarray, W: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Objective ``sum_i W_i Huber(r_i)`` and gradient per row of ``X``; ``W`` sorted weights."""
         delta = self.delta
         a, b, e, alpha, beta = (X[:, k : k + 1] for k in range(5))
         T1 = np.exp(a - alpha * self.xu)  # (S, U) = A / N^alpha on unique N
@@ -189,6 +195,9 @@ class _Problem:
         # Huber value: c * (r - c/2) is r^2/2 inside the band and delta(|r| - delta/2) outside
         r -= 0.5 * c
         r *= c
+        if W is not None:
+            r *= W
+            c *= W
         f = r.sum(axis=1)
         c /= s
         Q = np.add.reduceat(c, self.first, axis=1)  # per unique N
@@ -213,6 +222,7 @@ class _BatchResult:
     x: np.ndarray  # (S, 5) end points
     f: np.ndarray  # (S,) summed objective at the end points
     n_iter: np.ndarray  # (S,) iterations used
+    status: np.ndarray  # (S,) 0 converged (ftol/gtol), 1 maxiter, 2 line search failed
 
 
 def _batched_lbfgs(
@@ -227,6 +237,8 @@ def _batched_lbfgs(
     maxiter: int = 15000,
     ftol: float = SCIPY_FTOL,
     gtol: float = 1e-5,
+    weights: np.ndarray | None = None,
+    on_done: Any = None,
 ) -> _BatchResult:
     """Vectorised L-BFGS (two-loop recursion, Armijo backtracking) over many starts at once.
 
@@ -235,24 +247,35 @@ def _batched_lbfgs(
     L-BFGS-B rules with its default tolerances: relative reduction
     ``(f_k - f_{k+1}) / max(|f_k|, |f_{k+1}|, 1) <= ftol`` (``factr = 1e7``), or
     ``max|g| <= gtol`` (``pgtol = 1e-5``), or ``maxiter`` iterations, or a failed line search.
+    ``weights`` (S x P, caller's point order) weights each start's Huber terms (bootstrap
+    counts); ``on_done(k)`` is called with the number of starts that finished in an iteration.
+    ``status`` is 0 (ftol/gtol met: converged), 1 (maxiter) or 2 (line search failed).
     """
     prob = _Problem(logN, logD, logL, delta)
+    Wall = None if weights is None else prob.sort_weights(np.asarray(weights, dtype=np.float64))
     S = X0.shape[0]
     X_out = np.asarray(X0, dtype=np.float64).copy()
     F_out = np.full(S, np.inf)
     n_iter = np.zeros(S, dtype=np.int64)
+    status = np.full(S, 2, dtype=np.int64)
 
-    def fg(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        f, g = prob.fg(X)
+    def fg(X: np.ndarray, W: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        f, g = prob.fg(X, W)
         return f * scale, g * scale
 
     # working set (compacted as starts finish); history newest last, zeros + rho 0 = empty slot
     ids = np.arange(S)
     X = X_out.copy()
-    F, G = fg(X)
+    W = Wall
+    F, G = fg(X, W)
     F_out[:] = F
-    keep = np.isfinite(F) & np.all(np.isfinite(G), axis=1) & (np.max(np.abs(G), axis=1) > gtol)
+    finite = np.isfinite(F) & np.all(np.isfinite(G), axis=1)
+    status[finite & (np.max(np.abs(G), axis=1) <= gtol)] = 0
+    keep = finite & (np.max(np.abs(G), axis=1) > gtol)
+    if on_done is not None and S - int(keep.sum()):
+        on_done(S - int(keep.sum()))
     ids, X, F, G = ids[keep], X[keep], F[keep], G[keep]
+    W = None if W is None else W[keep]
     sh = np.zeros((ids.size, m, 5))
     yh = np.zeros((ids.size, m, 5))
     rho = np.zeros((ids.size, m))
@@ -293,7 +316,7 @@ def _batched_lbfgs(
         pend = np.arange(n)
         for _ls in range(60):
             Xp = X[pend] + t[pend, None] * d[pend]
-            fs, gs = fg(Xp)
+            fs, gs = fg(Xp, None if W is None else W[pend])
             acc = np.isfinite(fs) & (fs <= F[pend] + 1e-4 * t[pend] * slope[pend])
             ia = pend[acc]
             X_new[ia], F_new[ia], G_new[ia] = Xp[acc], fs[acc], gs[acc]
@@ -321,17 +344,25 @@ def _batched_lbfgs(
         X = np.where(ok[:, None], X_new, X)
         G = np.where(ok[:, None], G_new, G)
         F = np.where(ok, F_new, F)
-        done = ~ok | (rel <= ftol) | (np.max(np.abs(G), axis=1) <= gtol)
+        conv = ok & ((rel <= ftol) | (np.max(np.abs(G), axis=1) <= gtol))
+        done = ~ok | conv
         if np.any(done):
             X_out[ids[done]] = X[done]
             F_out[ids[done]] = F[done]
+            status[ids[conv]] = 0
             live = ~done
             ids, X, F, G = ids[live], X[live], F[live], G[live]
             sh, yh, rho, fresh = sh[live], yh[live], rho[live], fresh[live]
+            W = None if W is None else W[live]
+            if on_done is not None:
+                on_done(int(done.sum()))
     if ids.size:  # maxiter reached
         X_out[ids] = X
         F_out[ids] = F
-    return _BatchResult(x=X_out, f=F_out / scale, n_iter=n_iter)
+        status[ids] = 1
+        if on_done is not None:
+            on_done(int(ids.size))
+    return _BatchResult(x=X_out, f=F_out / scale, n_iter=n_iter, status=status)
 
 
 # --------------------------------------------------------------------------------------------
