@@ -1,0 +1,438 @@
+"""Kaplan-style refits on real runs: Porian et al.'s "Reproducing Kaplan" runs and Pythia evals.
+
+Kaplan et al. 2020 released no runs. Porian et al. 2024 (arXiv:2406.19146) re-ran Kaplan's
+recipe on RefinedWeb and OpenWebText2 and published, per FLOP budget C, the compute-optimal
+model size ``n_star`` (their ``optimal_pairs``). This module
+
+* selects one configuration's optimal pairs (:func:`optimal_pairs`);
+* fits the compute-efficient frontier ``N*(C) = k C**a`` by OLS of ``ln n_star`` on ``ln C``
+  with a seeded bootstrap (:func:`fit_frontier`): OLS reproduces Porian's ``basic`` exponents
+  (0.8338 on RefinedWeb); their Table 2 prints the ``bs_median_weighted`` variant (0.835, 0.864);
+* recovers each model's width from the two parameter counts Porian publish for the same
+  architectures (:func:`model_shapes`: non-embedding ``N_E`` and ``N_E + V d_model`` with the
+  output layer, vocabulary V = 50432) and re-counts the *same* optimal runs with the output layer
+  included (:func:`recount_with_head`), to show how the counting convention alone moves the
+  exponent (the argument of Pearce & Song 2024, arXiv:2406.12907);
+* summarises Pythia zero-shot accuracy against parameters and training tokens
+  (:func:`pythia_accuracy`), Biderman et al. 2023 (arXiv:2304.01373).
+
+Units: N parameters (the column says which count), C FLOP (``6 N D`` with that N), D tokens.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from scalinglaws.errors import DataError, InputError
+
+__all__ = [
+    "KAPLAN_LABEL",
+    "PORIAN_VOCAB",
+    "PORIAN_TABLE2_A",
+    "PYTHIA_TASKS",
+    "FrontierFit",
+    "optimal_pairs",
+    "fit_frontier",
+    "frontier_band",
+    "model_shapes",
+    "recount_with_head",
+    "pythia_accuracy",
+    "fit_accuracy_vs_log_params",
+]
+
+#: Porian et al.'s label of the configuration that reproduces Kaplan et al. (Table 2, row 1).
+KAPLAN_LABEL = "Reproducing Kaplan et al."
+
+#: Vocabulary implied by Porian's two parameter counts: (N_with_head - N_E) / d_model = 50432
+#: for all 16 architectures (checked by :func:`model_shapes`).
+PORIAN_VOCAB = 50432
+
+#: Porian et al. 2024, Table 2, column "a estimation" (= bs_median_weighted n_exponent, 3 s.f.),
+#: row "Reproducing Kaplan et al." (formll/resolving-scaling-law-discrepancies paper_tables.py).
+PORIAN_TABLE2_A: dict[str, float] = {"rw": 0.835, "owt2": 0.864}
+
+#: Pythia zero-shot tasks with an ``acc`` metric in every evaluation file.
+PYTHIA_TASKS: tuple[str, ...] = (
+    "lambada_openai",
+    "piqa",
+    "winogrande",
+    "wsc",
+    "arc_easy",
+    "arc_challenge",
+    "sciq",
+    "logiqa",
+)
+
+
+def _int_param(value: Any, name: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise InputError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def _level(level: Any) -> float:
+    if isinstance(level, bool) or not isinstance(level, int | float) or not math.isfinite(level):
+        raise InputError(f"level must be a number in (0, 1), got {level!r}")
+    if not 0.0 < level < 1.0:
+        raise InputError(f"level must be a number in (0, 1), got {level!r}")
+    return float(level)
+
+
+def _frame(df: Any, columns: list[str], name: str) -> pd.DataFrame:
+    if not isinstance(df, pd.DataFrame):
+        raise InputError(f"{name} must be a pandas DataFrame, got {type(df).__name__}")
+    for c in columns:
+        if c not in df.columns:
+            raise InputError(f"{name} has no column {c!r}")
+    return df
+
+
+def optimal_pairs(
+    pairs: pd.DataFrame, *, dataset: str = "rw", label: str = KAPLAN_LABEL
+) -> pd.DataFrame:
+    """The compute-optimal pairs of one Porian configuration, NaN budgets dropped, sorted by C.
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        ``load("porian_compute_optimal", "optimal_pairs")``.
+    dataset : {"rw", "owt2"}
+        RefinedWeb or OpenWebText2.
+    label : str
+        Porian's configuration label (default: the Kaplan reproduction).
+    """
+    _frame(pairs, ["dataset", "label", "flops", "n_star", "t_star"], "pairs")
+    if dataset not in ("rw", "owt2"):
+        raise InputError(f"dataset must be 'rw' or 'owt2', got {dataset!r}")
+    sel = pairs[(pairs["dataset"] == dataset) & (pairs["label"] == label)]
+    if sel.empty:
+        raise InputError(f"no optimal pairs for dataset {dataset!r} and label {label!r}")
+    sel = sel[np.isfinite(sel["n_star"].astype("float64")) & (sel["n_star"] > 0)]
+    return sel.sort_values("flops", kind="stable").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class FrontierFit:
+    """OLS fit of ``ln N* = ln k + a ln C`` with a bootstrap interval for ``a``.
+
+    Attributes
+    ----------
+    exponent : float
+        ``a`` in ``N* ∝ C**a``.
+    coef : float
+        ``k`` (N* at C = 1 FLOP).
+    exponent_ci : tuple of float
+        Percentile bootstrap interval of ``a`` at ``level``.
+    n : int
+        Number of budgets.
+    r2 : float
+        R² of the log-log line.
+    method : str
+        ``"parametric"`` (each ln N* redrawn from a normal with Porian's per-budget bootstrap std
+        ``n_star_log_std``) or ``"pairs"`` (budgets resampled with replacement).
+    level : float
+    n_boot, seed : int
+    converged : bool
+        Always True (closed-form least squares).
+    boot_exponents, boot_intercepts : numpy.ndarray
+        Bootstrap replicates (intercept = ln k).
+    """
+
+    exponent: float
+    coef: float
+    exponent_ci: tuple[float, float]
+    n: int
+    r2: float
+    method: str
+    level: float
+    n_boot: int
+    seed: int
+    converged: bool
+    boot_exponents: np.ndarray
+    boot_intercepts: np.ndarray
+
+    def predict(self, C: Any) -> float | np.ndarray:
+        """``N*(C) = k C**a`` (parameters, same count as the fitted data)."""
+        c = _positive(C, "C")
+        out = self.coef * c**self.exponent
+        return float(out) if np.ndim(out) == 0 else out
+
+    def to_dict(self) -> dict[str, Any]:
+        """Summary (no bootstrap arrays)."""
+        d = asdict(self)
+        d.pop("boot_exponents")
+        d.pop("boot_intercepts")
+        return d
+
+
+def _positive(value: Any, name: str) -> np.ndarray:
+    if isinstance(value, bool) or value is None or isinstance(value, str | bytes):
+        raise InputError(f"{name} must be positive finite numbers, got {value!r}")
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be positive finite numbers, got {value!r}") from None
+    if arr.size == 0 or not np.all(np.isfinite(arr) & (arr > 0)):
+        raise InputError(f"{name} must be positive finite numbers, got {value!r}")
+    return arr
+
+
+def _ols_rows(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    xm = x.mean(axis=-1, keepdims=True)
+    ym = y.mean(axis=-1, keepdims=True)
+    sxx = ((x - xm) ** 2).sum(axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = ((x - xm) * (y - ym)).sum(axis=-1) / sxx
+    return slope, ym[..., 0] - slope * xm[..., 0]
+
+
+def fit_frontier(
+    flops: Any,
+    n_star: Any,
+    *,
+    log_std: Any = None,
+    method: str = "parametric",
+    n_boot: int = 1000,
+    seed: int = 42,
+    level: float = 0.95,
+) -> FrontierFit:
+    """Fit ``N*(C) = k C**a`` by OLS in log-log space, with a seeded bootstrap interval.
+
+    Parameters
+    ----------
+    flops, n_star : array-like
+        Budgets C (FLOP) and compute-optimal sizes N* (parameters); positive, same length >= 3.
+    log_std : array-like, optional
+        Per-budget standard deviation of ``ln n_star`` (Porian's ``n_star_log_std``); required
+        for ``method="parametric"``.
+    method : {"parametric", "pairs"}
+        Bootstrap scheme (see :class:`FrontierFit`).
+    n_boot, seed, level
+        Resamples (>= 10), ``np.random.default_rng`` seed, interval level.
+
+    Returns
+    -------
+    FrontierFit
+        The point estimate is plain OLS, which reproduces Porian et al.'s ``basic`` variant
+        (e.g. 0.8338 for the RefinedWeb Kaplan reproduction).
+    """
+    c = _positive(flops, "flops")
+    n = _positive(n_star, "n_star")
+    if c.shape != n.shape or c.ndim != 1:
+        raise InputError(f"flops and n_star must be 1-D of equal length, got {c.shape}, {n.shape}")
+    if len(c) < 3:
+        raise InputError(f"need at least 3 budgets to fit a frontier, got {len(c)}")
+    if np.ptp(c) == 0:
+        raise InputError("all budgets are equal; cannot fit an exponent")
+    n_boot = _int_param(n_boot, "n_boot", 10)
+    seed = _int_param(seed, "seed", 0)
+    lvl = _level(level)
+    x, y = np.log(c), np.log(n)
+    a1, b1 = _ols_rows(x[None, :], y[None, :])
+    a, b = float(a1[0]), float(b1[0])
+    resid = y - (b + a * x)
+    r2 = 1.0 - float((resid**2).sum()) / float(((y - y.mean()) ** 2).sum())
+    rng = np.random.default_rng(seed)
+    if method == "parametric":
+        if log_std is None:
+            raise InputError("method 'parametric' needs log_std (per-budget std of ln n_star)")
+        s = np.asarray(log_std, dtype=np.float64)
+        if s.shape != c.shape or not np.all(np.isfinite(s) & (s >= 0)):
+            raise InputError("log_std must be finite, non-negative and as long as flops")
+        yb = y[None, :] + s[None, :] * rng.standard_normal((n_boot, len(y)))
+        xb = np.broadcast_to(x, yb.shape)
+    elif method == "pairs":
+        idx = rng.integers(0, len(x), size=(n_boot, len(x)))
+        xb, yb = x[idx], y[idx]
+    else:
+        raise InputError(f"method must be 'parametric' or 'pairs', got {method!r}")
+    ba, bb = _ols_rows(xb, yb)
+    ok = np.isfinite(ba)
+    ba, bb = ba[ok], bb[ok]
+    q = [(1.0 - lvl) / 2.0, (1.0 + lvl) / 2.0]
+    lo, hi = (float(v) for v in np.quantile(ba, q))
+    return FrontierFit(
+        exponent=a,
+        coef=math.exp(b),
+        exponent_ci=(lo, hi),
+        n=len(c),
+        r2=r2,
+        method=method,
+        level=lvl,
+        n_boot=n_boot,
+        seed=seed,
+        converged=True,
+        boot_exponents=ba,
+        boot_intercepts=bb,
+    )
+
+
+def frontier_band(fit: FrontierFit, flops: Any) -> pd.DataFrame:
+    """Fitted ``N*(C)`` and its pointwise bootstrap band: columns ``flops, fit, lo, hi``."""
+    if not isinstance(fit, FrontierFit):
+        raise InputError(f"fit must be a FrontierFit, got {type(fit).__name__}")
+    c = np.atleast_1d(_positive(flops, "flops"))
+    lines = fit.boot_intercepts[:, None] + fit.boot_exponents[:, None] * np.log(c)[None, :]
+    q = [(1.0 - fit.level) / 2.0, (1.0 + fit.level) / 2.0]
+    lo, hi = np.quantile(lines, q, axis=0)
+    mid = math.log(fit.coef) + fit.exponent * np.log(c)
+    return pd.DataFrame(
+        {
+            "flops": c,
+            "fit": np.exp(mid),
+            "lo": np.exp(np.minimum(lo, mid)),
+            "hi": np.exp(np.maximum(hi, mid)),
+        }
+    )
+
+
+def model_shapes(isoflop_points: pd.DataFrame, *, vocab: int = PORIAN_VOCAB) -> pd.DataFrame:
+    """Porian's architectures with both parameter counts and the implied width.
+
+    The non-embedding counts (configurations counted ``kaplan``) and the counts including the
+    output layer (``standard``) of the same ladder of architectures are paired in size order;
+    their difference is ``vocab * d_model``.
+
+    Returns
+    -------
+    DataFrame
+        ``n_nonembedding, n_with_head, d_model, head_share`` (head_share = V d / n_with_head).
+
+    Raises
+    ------
+    DataError
+        If the two ladders differ in length or a difference is not a multiple of ``vocab``.
+    """
+    _frame(isoflop_points, ["param_count", "n_params"], "isoflop_points")
+    vocab = _int_param(vocab, "vocab", 1)
+    ne = np.unique(isoflop_points.loc[isoflop_points["param_count"] == "kaplan", "n_params"])
+    nh = np.unique(isoflop_points.loc[isoflop_points["param_count"] == "standard", "n_params"])
+    if len(ne) == 0 or len(ne) != len(nh):
+        raise DataError(f"cannot pair the model ladders: {len(ne)} vs {len(nh)} sizes")
+    d = (nh - ne) / vocab
+    if not np.allclose(d, np.round(d), atol=1e-6) or np.any(d <= 0):
+        raise DataError(f"parameter-count differences are not multiples of vocab {vocab}")
+    d = np.round(d)
+    return pd.DataFrame(
+        {
+            "n_nonembedding": ne.astype(np.float64),
+            "n_with_head": nh.astype(np.float64),
+            "d_model": d,
+            "head_share": vocab * d / nh,
+        }
+    )
+
+
+def recount_with_head(
+    pairs: pd.DataFrame, shapes: pd.DataFrame, *, vocab: int = PORIAN_VOCAB
+) -> pd.DataFrame:
+    """Re-count non-embedding optimal pairs with the output layer included.
+
+    For each budget, ``d_model`` at ``n_star`` is interpolated log-log between the architectures
+    of :func:`model_shapes`; then ``n_star_head = n_star + vocab * d_model`` and
+    ``flops_head = 6 n_star_head t_star``. The runs and token counts are unchanged: only the
+    accounting differs (the optimum is re-labelled, not re-located).
+
+    Returns
+    -------
+    DataFrame
+        ``pairs`` plus ``d_model, n_star_head, flops_head, head_share``.
+    """
+    _frame(pairs, ["flops", "n_star", "t_star"], "pairs")
+    _frame(shapes, ["n_nonembedding", "d_model"], "shapes")
+    vocab = _int_param(vocab, "vocab", 1)
+    n = _positive(pairs["n_star"], "n_star")
+    t = _positive(pairs["t_star"], "t_star")
+    lo, hi = shapes["n_nonembedding"].min(), shapes["n_nonembedding"].max()
+    if n.min() < lo or n.max() > hi:
+        raise InputError(
+            f"n_star outside the architecture ladder [{lo:.3g}, {hi:.3g}]; cannot interpolate"
+        )
+    logd = np.interp(np.log(n), np.log(shapes["n_nonembedding"]), np.log(shapes["d_model"]))
+    d = np.exp(logd)
+    out = pairs.copy()
+    out["d_model"] = d
+    out["n_star_head"] = n + vocab * d
+    out["flops_head"] = 6.0 * out["n_star_head"] * t
+    out["head_share"] = vocab * d / out["n_star_head"]
+    return out
+
+
+def pythia_accuracy(
+    evals: pd.DataFrame, *, tasks: tuple[str, ...] = PYTHIA_TASKS, metric: str = "acc"
+) -> pd.DataFrame:
+    """Mean zero-shot accuracy over ``tasks`` for every Pythia (size, step).
+
+    Parameters
+    ----------
+    evals : DataFrame
+        ``load("pythia_evals")``.
+    tasks : tuple of str
+        lm-eval-harness tasks to average (default :data:`PYTHIA_TASKS`).
+    metric : str
+        Metric to average (``acc``).
+
+    Returns
+    -------
+    DataFrame
+        ``size, params, step, tokens, mean_acc, n_tasks`` sorted by params then step; only
+        (size, step) cells where every task is present. ``tokens`` = step x 2,097,152.
+    """
+    _frame(evals, ["size", "params", "step", "tokens", "task", "metric", "value"], "evals")
+    if not tasks or not all(isinstance(t, str) for t in tasks):
+        raise InputError(f"tasks must be a non-empty tuple of task names, got {tasks!r}")
+    sel = evals[(evals["metric"] == metric) & evals["task"].isin(tasks)]
+    missing = set(tasks) - set(sel["task"])
+    if missing:
+        raise InputError(f"tasks not in the evals with metric {metric!r}: {sorted(missing)}")
+    g = sel.groupby(["size", "params", "step", "tokens"], sort=False)["value"].agg(
+        mean_acc="mean", n_tasks="count"
+    )
+    g = g.reset_index()
+    g = g[g["n_tasks"] == len(tasks)]
+    return g.sort_values(["params", "step"], kind="stable").reset_index(drop=True)
+
+
+def fit_accuracy_vs_log_params(
+    params: Any, acc: Any, *, n_boot: int = 1000, seed: int = 42, level: float = 0.95
+) -> dict[str, Any]:
+    """OLS of accuracy on log10 N with a pairs bootstrap: accuracy gained per decade of N.
+
+    Returns
+    -------
+    dict
+        ``slope`` (accuracy per 10x parameters), ``slope_ci``, ``intercept`` (at N = 1),
+        ``r2``, ``n``, ``converged`` (True: closed form), ``n_boot``, ``seed``, ``level``.
+    """
+    n = _positive(params, "params")
+    a = np.asarray(acc, dtype=np.float64)
+    if a.shape != n.shape or n.ndim != 1 or len(n) < 3 or not np.all(np.isfinite(a)):
+        raise InputError("params and acc must be finite 1-D arrays of equal length >= 3")
+    n_boot = _int_param(n_boot, "n_boot", 10)
+    seed = _int_param(seed, "seed", 0)
+    lvl = _level(level)
+    x = np.log10(n)
+    s1, i1 = _ols_rows(x[None, :], a[None, :])
+    slope, icpt = float(s1[0]), float(i1[0])
+    resid = a - (icpt + slope * x)
+    r2 = 1.0 - float((resid**2).sum()) / float(((a - a.mean()) ** 2).sum())
+    idx = np.random.default_rng(seed).integers(0, len(x), size=(n_boot, len(x)))
+    bs, _ = _ols_rows(x[idx], a[idx])
+    bs = bs[np.isfinite(bs)]
+    lo, hi = (float(v) for v in np.quantile(bs, [(1 - lvl) / 2, (1 + lvl) / 2]))
+    return {
+        "slope": slope,
+        "slope_ci": (lo, hi),
+        "intercept": icpt,
+        "r2": r2,
+        "n": len(x),
+        "converged": True,
+        "n_boot": n_boot,
+        "seed": seed,
+        "level": lvl,
+    }

@@ -1,0 +1,216 @@
+"""Published numbers reproduced by the Kaplan chapter, and scalinglaws.kaplan_refit.
+
+Each test names its source and tolerance. Data: Porian et al. 2024 (arXiv:2406.19146,
+formll/resolving-scaling-law-discrepancies @0dc60d91) and Pythia (EleutherAI/pythia @a19eecb8).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scalinglaws import kaplan_refit as kr
+from scalinglaws.errors import DataError, InputError
+from scalinglaws.laws import KAPLAN
+
+os.environ.setdefault("SCALINGLAWS_DATA_MIRROR", "/work/shared/data")
+
+
+@pytest.fixture(scope="module")
+def pairs() -> pd.DataFrame:
+    from scalinglaws.data import load
+
+    return load("porian_compute_optimal", "optimal_pairs")
+
+
+@pytest.fixture(scope="module")
+def fits() -> pd.DataFrame:
+    from scalinglaws.data import load
+
+    return load("porian_compute_optimal", "fit_results")
+
+
+@pytest.fixture(scope="module")
+def isoflop() -> pd.DataFrame:
+    from scalinglaws.data import load
+
+    return load("porian_compute_optimal", "isoflop_points")
+
+
+@pytest.fixture(scope="module")
+def pythia() -> pd.DataFrame:
+    from scalinglaws.data import load
+
+    return load("pythia_evals")
+
+
+# ------------------------------------------------------------------ Kaplan's published constants
+def test_doubling_n_multiplies_loss_by_095():
+    """Kaplan et al. 2020 §1.2: doubling N multiplies the loss by 2**-0.076 ~ 0.95 (tol 0.001)."""
+    assert KAPLAN.loss_n(2e9) / KAPLAN.loss_n(1e9) == pytest.approx(0.9487, abs=1e-3)
+
+
+def test_overfitting_exponent_074():
+    """Kaplan §1.2/§4 and Table 2: the 0.74 of D >~ 5e3 N^0.74 is alpha_N/alpha_D = 0.076/0.103
+    = 0.738; growing the model 8x needs about 5x more data (8**0.74 = 4.66; tol 0.5)."""
+    assert KAPLAN.nd_alpha_N / KAPLAN.nd_alpha_D == pytest.approx(0.738, abs=5e-4)
+    ratio = KAPLAN.min_tokens_no_overfit(8e9) / KAPLAN.min_tokens_no_overfit(1e9)
+    assert ratio == pytest.approx(5.0, abs=0.5)
+
+
+def test_alpha_c_min_theory():
+    """Kaplan App. B eq B.7 / eq 1.8: alpha_C^min = 1/(1/alpha_S + 1/alpha_B + 1/alpha_N) = 0.052
+    (tol 5e-4), against the fitted 0.050 of eq 1.3."""
+    theory = 1.0 / (1.0 / KAPLAN.ns_alpha_S + 1.0 / KAPLAN.alpha_B + 1.0 / KAPLAN.alpha_N)
+    assert theory == pytest.approx(0.0520, abs=5e-4)
+
+
+def test_ten_x_budget_split():
+    """Hoffmann et al. 2022 §1 restating Kaplan: 10x compute -> 5.5x model, 1.8x tokens.
+    From Table 6 exponents 0.73 / 0.27: 10**0.73 = 5.37, 10**0.27 = 1.86 (tol 0.2)."""
+    assert KAPLAN.n_opt(10.0) / KAPLAN.n_opt(1.0) == pytest.approx(5.5, abs=0.2)
+    assert KAPLAN.d_opt(10.0) / KAPLAN.d_opt(1.0) == pytest.approx(1.8, abs=0.1)
+
+
+# ------------------------------------------------------------------ Porian's Kaplan reproduction
+def test_porian_basic_ols_rw(pairs, fits):
+    """datasets.md §2 / PROVENANCE: OLS of ln n* on ln C over the RefinedWeb 'Reproducing Kaplan'
+    optimal pairs reproduces the `basic` exponent 0.8338 (tol 5e-5) and equals the repo's stored
+    fit_results value to 1e-6."""
+    p = kr.optimal_pairs(pairs, dataset="rw")
+    fit = kr.fit_frontier(p["flops"], p["n_star"], log_std=p["n_star_log_std"], n_boot=200)
+    assert fit.exponent == pytest.approx(0.8338, abs=5e-5)
+    stored = fits[
+        (fits["dataset"] == "rw")
+        & (fits["label"] == kr.KAPLAN_LABEL)
+        & (fits["variant"] == "basic")
+    ]["n_exponent"].iloc[0]
+    assert fit.exponent == pytest.approx(stored, abs=1e-6)
+    assert fit.n == 11 and fit.converged
+
+
+def test_porian_basic_ols_owt2(pairs, fits):
+    """Same check on OpenWebText2 against the stored `basic` exponent (0.8700; tol 1e-6)."""
+    p = kr.optimal_pairs(pairs, dataset="owt2")
+    fit = kr.fit_frontier(p["flops"], p["n_star"], log_std=p["n_star_log_std"], n_boot=200)
+    stored = fits[
+        (fits["dataset"] == "owt2")
+        & (fits["label"] == kr.KAPLAN_LABEL)
+        & (fits["variant"] == "basic")
+    ]["n_exponent"].iloc[0]
+    assert fit.exponent == pytest.approx(stored, abs=1e-6)
+    assert fit.exponent == pytest.approx(0.8700, abs=5e-5)
+
+
+@pytest.mark.parametrize("dataset, published", [("rw", 0.835), ("owt2", 0.864)])
+def test_porian_table2(pairs, fits, dataset, published):
+    """Porian et al. 2024 Table 2, row 'Reproducing Kaplan et al.', column 'a estimation' =
+    bs_median_weighted n_exponent to 3 s.f. (0.835 RefinedWeb, 0.864 OpenWebText2). The stored
+    value rounds to the printed one; our OLS is within 0.007 of it and our 95 % bootstrap
+    interval contains it."""
+    stored = fits[
+        (fits["dataset"] == dataset)
+        & (fits["label"] == kr.KAPLAN_LABEL)
+        & (fits["variant"] == "bs_median_weighted")
+    ]["n_exponent"].iloc[0]
+    assert float(f"{stored:.3g}") == published
+    assert kr.PORIAN_TABLE2_A[dataset] == published
+    p = kr.optimal_pairs(pairs, dataset=dataset)
+    fit = kr.fit_frontier(p["flops"], p["n_star"], log_std=p["n_star_log_std"], n_boot=1000)
+    assert fit.exponent == pytest.approx(published, abs=0.007)
+    assert fit.exponent_ci[0] < published < fit.exponent_ci[1]
+
+
+def test_pairs_bootstrap_and_band(pairs):
+    p = kr.optimal_pairs(pairs, dataset="rw")
+    fit = kr.fit_frontier(p["flops"], p["n_star"], method="pairs", n_boot=300, seed=1)
+    again = kr.fit_frontier(p["flops"], p["n_star"], method="pairs", n_boot=300, seed=1)
+    assert fit.exponent_ci == again.exponent_ci
+    band = kr.frontier_band(fit, p["flops"])
+    assert (band["lo"] <= band["fit"]).all() and (band["fit"] <= band["hi"]).all()
+    assert fit.predict(1e18) == pytest.approx(fit.coef * 1e18**fit.exponent)
+
+
+# ------------------------------------------------------------------ non-embedding vs with head
+def test_model_shapes(isoflop):
+    """Porian's two counts differ by vocab x d_model with vocab 50432 for all 16 architectures."""
+    shapes = kr.model_shapes(isoflop)
+    assert len(shapes) == 16
+    assert shapes["d_model"].iloc[0] == 96 and shapes["d_model"].iloc[-1] == 1504
+    np.testing.assert_allclose(
+        shapes["n_with_head"] - shapes["n_nonembedding"], 50432 * shapes["d_model"]
+    )
+    assert shapes["head_share"].is_monotonic_decreasing
+
+
+@pytest.mark.parametrize("dataset", ["rw", "owt2"])
+def test_counting_head_lowers_exponent(pairs, isoflop, dataset):
+    """Pearce & Song 2024 argument: counting non-embedding parameters inflates the exponent at
+    small scale. Re-counting the same optimal runs with the output layer lowers it (by more than
+    0.03 here) and keeps 6 N D = C consistent."""
+    p = kr.optimal_pairs(pairs, dataset=dataset)
+    r = kr.recount_with_head(p, kr.model_shapes(isoflop))
+    base = kr.fit_frontier(p["flops"], p["n_star"], method="pairs", n_boot=50)
+    head = kr.fit_frontier(r["flops_head"], r["n_star_head"], method="pairs", n_boot=50)
+    assert head.exponent < base.exponent - 0.03
+    assert (r["n_star_head"] > r["n_star"]).all()
+    assert (r["head_share"].diff().dropna() < 0).all()
+
+
+# ------------------------------------------------------------------ Pythia
+def test_pythia_final_lambada_ppl(pythia):
+    """pythia_evals PROVENANCE: final-checkpoint LAMBADA perplexities 142.43, 38.07, 10.83, 6.09,
+    5.04, 4.45, 3.92 (70M -> 12B), as stored in the JSON files (quoted to 2 decimals; tol
+    0.006 because the stored 160M value 38.0649 is quoted as 38.07)."""
+    sel = pythia[
+        (pythia["task"] == "lambada_openai")
+        & (pythia["metric"] == "ppl")
+        & (pythia["step"] == 143000)
+    ].sort_values("params")
+    np.testing.assert_allclose(
+        sel["value"], [142.43, 38.07, 10.83, 6.09, 5.04, 4.45, 3.92], atol=0.006
+    )
+
+
+def test_pythia_accuracy_monotone_in_params(pythia):
+    acc = kr.pythia_accuracy(pythia)
+    assert (acc["n_tasks"] == len(kr.PYTHIA_TASKS)).all()
+    final = acc[acc["step"] == 143000]
+    assert len(final) == 7 and final["mean_acc"].is_monotonic_increasing
+    fit = kr.fit_accuracy_vs_log_params(final["params"], final["mean_acc"], n_boot=200)
+    assert fit["slope_ci"][0] < fit["slope"] < fit["slope_ci"][1]
+    assert 0.05 < fit["slope"] < 0.15
+
+
+# ------------------------------------------------------------------ bad input
+def test_bad_inputs(pairs, pythia):
+    with pytest.raises(InputError, match="dataset must be"):
+        kr.optimal_pairs(pairs, dataset="c4")
+    with pytest.raises(InputError, match="no optimal pairs"):
+        kr.optimal_pairs(pairs, label="nope")
+    with pytest.raises(InputError, match="flops must be positive"):
+        kr.fit_frontier([1, -2, 3], [1, 2, 3], method="pairs")
+    with pytest.raises(InputError, match="at least 3 budgets"):
+        kr.fit_frontier([1, 2], [1, 2], method="pairs")
+    with pytest.raises(InputError, match="needs log_std"):
+        kr.fit_frontier([1, 2, 3], [1, 2, 3])
+    with pytest.raises(InputError, match="method must be"):
+        kr.fit_frontier([1, 2, 3], [1, 2, 3], method="jackknife")
+    with pytest.raises(InputError, match="n_boot must be"):
+        kr.fit_frontier([1, 2, 3], [1, 2, 3], method="pairs", n_boot=2)
+    with pytest.raises(InputError, match="level must be"):
+        kr.fit_frontier([1, 2, 3], [1, 2, 3], method="pairs", level=math.nan)
+    with pytest.raises(InputError, match="tasks not in"):
+        kr.pythia_accuracy(pythia, tasks=("nope",))
+    with pytest.raises(InputError, match="DataFrame"):
+        kr.pythia_accuracy([1, 2])
+    with pytest.raises(DataError, match="cannot pair"):
+        kr.model_shapes(pd.DataFrame({"param_count": ["kaplan"], "n_params": [1.0]}))
+    shapes = pd.DataFrame({"n_nonembedding": [1e6, 1e7], "d_model": [100.0, 200.0]})
+    far = pd.DataFrame({"flops": [1.0], "n_star": [1e9], "t_star": [1.0]})
+    with pytest.raises(InputError, match="outside the architecture ladder"):
+        kr.recount_with_head(far, shapes)
