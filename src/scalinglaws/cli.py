@@ -265,12 +265,14 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     data = _as_dict(fit)
     intervals: dict[str, Any] = {}
     std_err: dict[str, Any] = {}
+    boot_info: dict[str, Any] = {}
     if args.bootstrap > 0:
         from .bootstrap import bootstrap_parametric
 
-        boot = bootstrap_parametric(N, D, L, n_boot=args.bootstrap, seed=args.seed)
+        boot = bootstrap_parametric(N, D, L, n_boot=args.bootstrap, seed=args.seed, fit=fit)
         intervals = {k: [float(v[0]), float(v[1])] for k, v in dict(boot.intervals).items()}
-        std_err = {k: float(v) for k, v in dict(getattr(boot, "std_err", {}) or {}).items()}
+        std_err = {k: float(v) for k, v in dict(boot.std_err).items()}
+        boot_info = {"level": boot.level, "n_converged": boot.n_converged}
     data.update(
         {
             "file": str(args.file),
@@ -278,13 +280,20 @@ def _cmd_fit(args: argparse.Namespace) -> int:
             "seed": args.seed,
             "intervals": intervals,
             "std_err": std_err,
+            **boot_info,
         }
     )
+    point = {**{k: data[k] for k in ("E", "A", "B", "alpha", "beta")}}
+    point["a"] = data["beta"] / (data["alpha"] + data["beta"])  # N_opt ∝ C^a (Hoffmann eq 4)
+    point["b"] = data["alpha"] / (data["alpha"] + data["beta"])  # D_opt ∝ C^b
+    data["allocation_exponents"] = {"a": point["a"], "b": point["b"]}
     rows = []
-    for name in ("E", "A", "B", "alpha", "beta"):
+    for name, value in point.items():
         lo, hi = intervals.get(name, (None, None))
-        rows.append((name, data[name], std_err.get(name), lo, hi))
-    text = _table(rows, header=("param", "estimate", "std err", "lower", "upper"))
+        rows.append((name, value, std_err.get(name), lo, hi))
+    level = boot_info.get("level")
+    ci = f"{level:.0%} interval" if level else "interval"
+    text = _table(rows, header=("param", "estimate", "std err", f"{ci} lo", f"{ci} hi"))
     extra = [
         ("points", len(N)),
         ("objective (Huber)", data.get("objective")),
@@ -292,6 +301,8 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         ("starts reaching optimum", f"{data.get('n_reached')}/{data.get('n_starts')}"),
         ("bootstrap resamples", args.bootstrap),
     ]
+    if boot_info:
+        extra.append(("resamples converged", f"{boot_info['n_converged']}/{args.bootstrap}"))
     if "interior" in data:
         extra.insert(3, ("optimum inside start grid", data["interior"]))
     _emit(args, data, text + "\n\n" + _table(extra))
@@ -472,10 +483,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--bootstrap",
         type=_int_at_least(0),
-        default=100,
-        help="bootstrap resamples for intervals (default 100; 0 = none)",
+        default=1000,
+        help="bootstrap resamples for 95%% percentile intervals (default 1000; 0 = none)",
     )
-    p.add_argument("--seed", type=_int_at_least(0), default=0, help="bootstrap seed (default 0)")
+    p.add_argument("--seed", type=_int_at_least(0), default=42, help="bootstrap seed (default 42)")
     p.add_argument("--json", action="store_true", help=json_help)
     p.set_defaults(func=_cmd_fit)
 
