@@ -1,0 +1,137 @@
+"""Why power laws feel like a slowdown: compute per fixed loss drop along the compute-optimal frontier.
+
+For a Chinchilla-form law ``L(N, D) = E + A/N**alpha + B/D**beta`` (Hoffmann et al. 2022, eq 2)
+with ``C = 6 N D``, the loss of the compute-optimal allocation (Hoffmann eq 4) is itself a power
+law in compute plus the floor::
+
+    L*(C) = E + K * C**(-gamma),    gamma = alpha * beta / (alpha + beta)
+
+(both reducible terms scale as ``C**(-gamma)`` on the frontier). Two consequences:
+
+* every further *fixed* drop ``delta`` in loss costs a *growing* compute multiplier
+  ``(R / (R - delta))**(1/gamma)`` where ``R = L - E`` is the reducible loss left;
+* halving the reducible loss always costs the same factor ``2**(1/gamma)`` of compute.
+
+Units: C in FLOP, loss in nats/token (on the law's own data set and tokenizer).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from scalinglaws.allocation import compute_optimal
+from scalinglaws.errors import InputError
+from scalinglaws.laws import ParametricLaw, as_positive, get_law
+
+__all__ = [
+    "frontier_exponent",
+    "frontier_coefficient",
+    "frontier_loss",
+    "flops_for_loss",
+    "multiplier_to_halve_reducible",
+    "loss_drop_ladder",
+]
+
+
+def _law(law: Any) -> ParametricLaw:
+    out = get_law(law)
+    if not isinstance(out, ParametricLaw):
+        raise InputError(f"law must be a Chinchilla-form ParametricLaw, got {type(out).__name__}")
+    return out
+
+
+def frontier_exponent(law: Any = "hoffmann") -> float:
+    """``gamma = alpha beta / (alpha + beta)``: exponent of the reducible loss in C on the frontier.
+
+    Hoffmann et al. 2022 (rounded, alpha=0.34, beta=0.28): gamma = 0.1535.
+    """
+    lw = _law(law)
+    return lw.alpha * lw.beta / (lw.alpha + lw.beta)
+
+
+def frontier_coefficient(law: Any = "hoffmann") -> float:
+    """``K`` in ``L*(C) = E + K C**(-gamma)`` (nats/token x FLOP**gamma), from the eq-4 optimum."""
+    lw = _law(law)
+    c0 = 1e20
+    alloc = compute_optimal(c0, lw)
+    return float(lw.reducible(alloc.params, alloc.tokens)) * c0 ** frontier_exponent(lw)
+
+
+def frontier_loss(C: Any, law: Any = "hoffmann") -> float | np.ndarray:
+    """Loss (nats/token) of the compute-optimal model trained with ``C`` FLOP (vectorised)."""
+    lw = _law(law)
+    c = np.asarray(as_positive(C, "flops"))
+    out = lw.E + frontier_coefficient(lw) * c ** (-frontier_exponent(lw))
+    return float(out) if out.ndim == 0 else out
+
+
+def flops_for_loss(L: Any, law: Any = "hoffmann") -> float | np.ndarray:
+    """Compute (FLOP) a compute-optimal run needs to reach loss ``L`` (must exceed the floor E)."""
+    lw = _law(law)
+    loss = np.asarray(as_positive(L, "loss"))
+    if np.any(loss <= lw.E):
+        raise InputError(f"loss must be above the irreducible loss E = {lw.E:.4g} of {lw.name}")
+    out = (frontier_coefficient(lw) / (loss - lw.E)) ** (1.0 / frontier_exponent(lw))
+    return float(out) if out.ndim == 0 else out
+
+
+def multiplier_to_halve_reducible(law: Any = "hoffmann") -> float:
+    """Compute multiplier ``2**(1/gamma)`` that halves the reducible loss (any starting point)."""
+    return 2.0 ** (1.0 / frontier_exponent(law))
+
+
+def loss_drop_ladder(
+    law: Any = "hoffmann", *, start_flops: Any = 5.76e23, delta: Any = 0.05, n_steps: int = 5
+) -> pd.DataFrame:
+    """Successive fixed loss drops of ``delta`` nats/token from the optimum at ``start_flops``.
+
+    Parameters
+    ----------
+    law : str or ParametricLaw
+    start_flops : float
+        Starting budget C (FLOP); default the Chinchilla/Gopher budget 5.76e23 (Hoffmann Table 3).
+    delta : float
+        Fixed loss drop per step (nats/token).
+    n_steps : int
+        Number of drops; stops with InputError if a drop would cross the floor E.
+
+    Returns
+    -------
+    DataFrame
+        One row per rung (step 0 = start): ``step, loss, flops, step_multiplier`` (C_k / C_{k-1},
+        NaN at step 0), ``total_multiplier`` (C_k / C_0), ``reducible`` (L - E),
+        ``reducible_left`` (reducible / reducible at step 0), ``reducible_share`` ((L - E) / L).
+    """
+    lw = _law(law)
+    c0 = as_positive(start_flops, "start_flops")
+    d = as_positive(delta, "delta")
+    if not isinstance(c0, float) or not isinstance(d, float):
+        raise InputError("start_flops and delta must be single numbers")
+    if isinstance(n_steps, bool) or not isinstance(n_steps, int | np.integer) or n_steps < 1:
+        raise InputError(f"n_steps must be an integer >= 1, got {n_steps!r}")
+    l0 = float(frontier_loss(c0, lw))
+    losses = l0 - d * np.arange(n_steps + 1, dtype=np.float64)
+    if losses[-1] <= lw.E:
+        raise InputError(
+            f"{n_steps} drops of {d:g} from L = {l0:.4g} cross the irreducible loss "
+            f"E = {lw.E:.4g}; use fewer steps or a smaller delta"
+        )
+    flops = np.asarray(flops_for_loss(losses, lw), dtype=np.float64)
+    step_mult = np.concatenate([[math.nan], flops[1:] / flops[:-1]])
+    red = losses - lw.E
+    return pd.DataFrame(
+        {
+            "step": np.arange(n_steps + 1),
+            "loss": losses,
+            "flops": flops,
+            "step_multiplier": step_mult,
+            "total_multiplier": flops / flops[0],
+            "reducible": red,
+            "reducible_left": red / red[0],
+            "reducible_share": red / losses,
+        }
+    )

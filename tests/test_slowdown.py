@@ -1,0 +1,65 @@
+"""Tests for scalinglaws.slowdown (compute per fixed loss drop on the compute-optimal frontier)."""
+
+import math
+
+import numpy as np
+import pytest
+
+from scalinglaws import slowdown as s
+from scalinglaws.allocation import compute_optimal
+from scalinglaws.errors import InputError
+from scalinglaws.laws import HOFFMANN
+
+
+def test_frontier_exponent_hoffmann():
+    # Hoffmann et al. 2022 App. D.2 rounded: alpha=0.34, beta=0.28 -> 0.34*0.28/0.62
+    assert s.frontier_exponent("hoffmann") == pytest.approx(0.34 * 0.28 / 0.62, rel=1e-12)
+
+
+def test_frontier_loss_matches_eq4_optimum():
+    for c in (1e19, 5.76e23, 1e27):
+        assert s.frontier_loss(c, HOFFMANN) == pytest.approx(compute_optimal(c).loss, rel=1e-10)
+
+
+def test_chinchilla_budget_loss():
+    # Hoffmann Approach 3 at the Gopher budget 5.76e23 (Table 3): optimum loss 1.9307 [derived]
+    assert s.frontier_loss(5.76e23) == pytest.approx(1.9307, abs=1e-4)
+
+
+def test_flops_for_loss_inverts():
+    c = np.array([1e20, 1e24, 1e28])
+    assert s.flops_for_loss(s.frontier_loss(c)) == pytest.approx(c, rel=1e-9)
+
+
+def test_halving_multiplier():
+    assert s.multiplier_to_halve_reducible() == pytest.approx(2 ** (0.62 / (0.34 * 0.28)))
+    assert s.multiplier_to_halve_reducible() == pytest.approx(91.3, abs=0.1)
+
+
+def test_ladder_escalates():
+    lad = s.loss_drop_ladder(delta=0.04, n_steps=5)
+    assert list(lad["step"]) == list(range(6))
+    assert math.isnan(lad["step_multiplier"].iloc[0])
+    m = lad["step_multiplier"].to_numpy()[1:]
+    assert np.all(np.diff(m) > 0)  # each fixed drop costs more than the previous one
+    assert m[0] == pytest.approx(3.265, abs=1e-3)
+    assert lad["reducible_left"].iloc[-1] == pytest.approx(0.04075 / 0.24075, rel=1e-3)
+    assert lad["total_multiplier"].iloc[-1] == pytest.approx(np.prod(m), rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    "kw", [dict(delta=-1), dict(delta=float("nan")), dict(n_steps=0), dict(start_flops=0)]
+)
+def test_ladder_bad_input(kw):
+    with pytest.raises(InputError):
+        s.loss_drop_ladder(**kw)
+
+
+def test_ladder_crossing_floor():
+    with pytest.raises(InputError, match="irreducible"):
+        s.loss_drop_ladder(delta=0.05, n_steps=5)
+
+
+def test_flops_for_loss_below_floor():
+    with pytest.raises(InputError):
+        s.flops_for_loss(1.5)
