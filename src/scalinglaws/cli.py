@@ -38,14 +38,6 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(" ".join(str(message).split()))
 
 
-def _number(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
-    return value
-
-
 def _positive_float(text: str) -> float:
     try:
         value = float(text)
@@ -71,7 +63,6 @@ def _int_at_least(low: int) -> Callable[[str], int]:
 
 
 _positive_float.__name__ = "positive number"
-_number.__name__ = "number"
 
 
 # ----------------------------------------------------------------------------- output
