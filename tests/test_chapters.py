@@ -183,8 +183,10 @@ def test_check_returns_frozen_params(toy):
 
 
 def test_check_real_chapter_defaults():
-    P = check("kaplan", {"seed": 42, "n_boot": 1000})
-    assert P.seed == 42 and P.n_boot == 1000
+    for cid, chapter in CHAPTERS.items():
+        P = check(cid, chapter.defaults())
+        assert dict(P) == chapter.defaults()
+        assert P.seed == chapter.defaults()["seed"]
 
 
 # ------------------------------------------------------------------------ parameters cell

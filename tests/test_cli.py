@@ -465,7 +465,7 @@ def test_run_executes_chapter(capsys, toy_chapter, tmp_path, monkeypatch):
         (["-p", "seed", "abc"], ("'seed'", "integer")),
         (["-p", "seed", "1.5"], ("'seed'",)),
         (["-p", "seed", "-1"], ("'seed'", ">= 0")),
-        (["-p", "n_boot", "5"], ("'n_boot'", "[10, 20000]")),
+        (["-p", "n_boot", "5"], ("'n_boot'", "[")),
         (["-p", "n_boot", "nan"], ("'n_boot'",)),
         (["-p", "seed", "1", "-p", "seed", "2"], ("twice",)),
         (["-p", "seed"], ("-p",)),
@@ -476,6 +476,10 @@ def test_run_bad_parameters_write_nothing(capsys, in_tmp, toy_chapter, chapter, 
     assert_bad(capsys, "run", chapter, *params, "-o", in_tmp / "out.ipynb", words=words)
     assert_bad(capsys, "run", chapter, *params, words=words)
     assert not (in_tmp / "out.ipynb").exists()
+
+
+def test_run_message_names_range(capsys, in_tmp, toy_chapter):
+    assert_bad(capsys, "run", "toy", "-p", "n_boot", "5", words=("'toy'", "[10, 20000]", "'5'"))
 
 
 def test_run_unknown_chapter(capsys, in_tmp):
