@@ -296,3 +296,18 @@ def test_effort_rank():
     assert R.effort_rank(None) == 2 and R.effort_rank("medium") == 2
     assert R.effort_rank("high") == 3 and R.effort_rank("32k thinking tokens") == 3
     assert np.isnan(R.effort_rank("experimental"))
+
+
+def test_wilson_interval():
+    """Wilson 1927 score interval; e.g. 50/100 at 95%: [0.4038, 0.5962] (standard value)."""
+    lo, hi = R.wilson_interval(50, 100)
+    assert lo[0] == pytest.approx(0.40383, abs=1e-4) and hi[0] == pytest.approx(0.59617, abs=1e-4)
+    lo, hi = R.wilson_interval([0, 225], [225, 225])
+    assert lo[0] == 0.0 and hi[1] == pytest.approx(1.0)
+    with pytest.raises(InputError):
+        R.wilson_interval(5, 4)
+
+
+def test_ladder_intervals(ladders):
+    assert (ladders["pass_lo_pct"] < ladders["pass_rate_pct"]).all()
+    assert (ladders["pass_rate_pct"] < ladders["pass_hi_pct"]).all()

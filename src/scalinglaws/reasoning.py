@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy.optimize import OptimizeWarning, brentq, curve_fit
+from scipy.stats import norm
 
 from scalinglaws.allocation import flops_for_optimal_params, optimal_tokens
 from scalinglaws.errors import InputError
@@ -46,6 +47,7 @@ __all__ = [
     "LogisticLink",
     "breakeven_inference_ratio",
     "matched_samples",
+    "wilson_interval",
     "budget_overshoot",
     "coverage_exponent_from_anchors",
     "coverage_law",
@@ -448,6 +450,28 @@ def fit_coverage_law(
     )
 
 
+def wilson_interval(
+    successes: Any, trials: Any, level: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of a binomial proportion (Wilson 1927), vectorised.
+
+    Used for a benchmark pass rate: ``successes`` solved out of ``trials`` problems. Returns
+    ``(lo, hi)`` as fractions. A single run on 225 exercises at 50% has a half-width of about
+    6.5 points, so small differences between runs are within sampling noise.
+    """
+    x = _finite_array(successes, "successes")
+    n = _finite_array(trials, "trials", positive=True)
+    level = _level(level)
+    if np.any(x < 0) or np.any(x > n):
+        raise InputError("successes must lie in [0, trials]")
+    z = float(norm.ppf(0.5 + level / 2.0))
+    p = x / n
+    denom = 1.0 + z**2 / n
+    centre = (p + z**2 / (2.0 * n)) / denom
+    half = z * np.sqrt(p * (1.0 - p) / n + z**2 / (4.0 * n**2)) / denom
+    return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
+
+
 # ------------------------------------------------------------------ Aider effort ladders
 
 _NO_THINK = re.compile(r"\bno[ -]?think|\bchat\b", re.IGNORECASE)
@@ -486,6 +510,8 @@ LADDER_COLUMNS = (
     "effort_rank",
     "step",
     "pass_rate_pct",
+    "pass_lo_pct",
+    "pass_hi_pct",
     "cost_usd",
     "cost_per_task_usd",
     "completion_tokens",
@@ -517,7 +543,9 @@ def effort_ladders(runs: pd.DataFrame) -> pd.DataFrame:
         Columns :data:`LADDER_COLUMNS`: ``family``; ``model``; ``setting`` (``"default"`` when
         the name has none); ``effort_rank``; ``step`` (``"low → medium"``, empty on a
         family's first row); ``pass_rate_pct`` (``pass_rate_2``, percent of the 225
-        exercises solved after one retry); ``cost_usd`` (total API cost of the run, NaN when
+        exercises solved after one retry); ``pass_lo_pct``, ``pass_hi_pct`` (95% Wilson
+        interval over the ``test_cases`` exercises, :func:`wilson_interval`); ``cost_usd``
+        (total API cost of the run, NaN when
         the leaderboard records 0); ``cost_per_task_usd`` (``cost_usd / test_cases``);
         ``completion_tokens`` (NaN if not recorded); ``d_points``, ``d_cost_usd``,
         ``d_tokens`` (change from the previous rung); ``usd_per_point`` and
@@ -546,6 +574,8 @@ def effort_ladders(runs: pd.DataFrame) -> pd.DataFrame:
         if "completion_tokens" in df.columns
         else pd.Series(np.nan, index=df.index)
     )
+    n_tasks = df["test_cases"].astype(float).to_numpy()
+    lo, hi = wilson_interval(df["pass_rate_2"].to_numpy(dtype=float) / 100.0 * n_tasks, n_tasks)
     out = pd.DataFrame(
         {
             "family": df["family"].to_numpy(),
@@ -553,6 +583,8 @@ def effort_ladders(runs: pd.DataFrame) -> pd.DataFrame:
             "setting": df["setting"].to_numpy(),
             "effort_rank": df["effort_rank"].to_numpy(dtype=float),
             "pass_rate_pct": df["pass_rate_2"].to_numpy(dtype=float),
+            "pass_lo_pct": 100.0 * lo,
+            "pass_hi_pct": 100.0 * hi,
             "cost_usd": cost.to_numpy(dtype=float),
             "cost_per_task_usd": (cost / df["test_cases"].astype(float)).to_numpy(dtype=float),
             "completion_tokens": tokens.to_numpy(dtype=float),
