@@ -9,6 +9,8 @@ import pytest
 from scalinglaws.errors import InputError
 from scalinglaws.extrapolation import (
     PORIAN_FIT_WINDOW,
+    fit_floor,
+    fit_loglog,
     holdout_errors,
     lambada_cross_entropy,
     optimal_losses,
@@ -150,3 +152,60 @@ def test_holdout_errors():
         holdout_errors([1.0], [1.0], [np.inf], 1.0)
     with pytest.raises(InputError, match="x_fit_max"):
         holdout_errors([1.0], [1.0], [1.0], 0.0)
+
+
+# ------------------------------------------------------------------------------------ fits
+
+
+def test_fit_loglog_recovers_exact_power_law_and_is_seeded():
+    x = np.geomspace(1e6, 1e10, 7)
+    y = 50.0 * x**-0.3
+    fit = fit_loglog(x, y, n_boot=50, seed=1)
+    assert fit.converged and fit.law == "power law" and fit.E == 0.0
+    assert fit.alpha == pytest.approx(0.3, abs=1e-12)
+    assert fit.A == pytest.approx(50.0, rel=1e-9)
+    np.testing.assert_allclose(fit.predict(x), y, rtol=1e-10)
+    noisy = y * np.exp(0.05 * np.random.default_rng(0).standard_normal(x.size))
+    a, b = fit_loglog(x, noisy, n_boot=50, seed=3), fit_loglog(x, noisy, n_boot=50, seed=3)
+    assert a.alpha_ci == b.alpha_ci
+    c = fit_loglog(x, noisy, n_boot=400, seed=3)
+    assert c.alpha_ci[0] < 0.3 < c.alpha_ci[1]
+    lo, hi = c.interval(x)
+    assert np.all(lo <= c.predict(x)) and np.all(c.predict(x) <= hi)
+
+
+def test_fit_floor_recovers_saturating_law():
+    x = np.geomspace(1e16, 3e19, 10)
+    E, A, alpha = 1.8, 150.0, 0.12
+    y = E + A * x**-alpha
+    fit = fit_floor(x, y, n_boot=30, seed=0)
+    assert fit.converged and fit.law == "saturating"
+    assert fit.E == pytest.approx(E, rel=1e-5)
+    assert fit.A == pytest.approx(A, rel=1e-4)
+    assert fit.alpha == pytest.approx(alpha, rel=1e-5)
+    noisy = y * np.exp(0.002 * np.random.default_rng(1).standard_normal(x.size))
+    f2 = fit_floor(x, noisy, n_boot=200, seed=2)
+    assert f2.converged and f2.boot_converged > 0.9
+    assert f2.E_ci[0] < E < f2.E_ci[1]
+    assert f2.alpha_ci[0] < alpha < f2.alpha_ci[1]
+    # A plain power law on the same data reports a smaller (biased) exponent.
+    assert fit_loglog(x, y, n_boot=20, seed=0).alpha < alpha
+
+
+@pytest.mark.parametrize("fit", [fit_loglog, fit_floor])
+@pytest.mark.parametrize(
+    "x, y, kwargs, match",
+    [
+        ([1.0, 2.0], [1.0, 2.0], {}, "distinct"),
+        ([1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0], {}, "same length"),
+        ([1.0, 2.0, 3.0, 4.0], [1.0, np.nan, 3.0, 4.0], {}, "positive and finite"),
+        ([1.0, 2.0, 3.0, 4.0], [1.0, 0.0, 3.0, 4.0], {}, "positive and finite"),
+        ([1.0, 2.0, 3.0, 4.0], ["a", "b", "c", "d"], {}, "numeric"),
+        ([1.0, 2.0, 3.0, 4.0], [4.0, 3.0, 2.0, 1.0], {"n_boot": 5}, "n_boot"),
+        ([1.0, 2.0, 3.0, 4.0], [4.0, 3.0, 2.0, 1.0], {"seed": -1}, "seed"),
+        ([1.0, 2.0, 3.0, 4.0], [4.0, 3.0, 2.0, 1.0], {"level": 1.5}, "level"),
+    ],
+)
+def test_fits_reject_bad_input(fit, x, y, kwargs, match):
+    with pytest.raises(InputError, match=match):
+        fit(x, y, **kwargs)
