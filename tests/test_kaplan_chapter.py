@@ -184,6 +184,10 @@ def test_pythia_accuracy_monotone_in_params(pythia):
     fit = kr.fit_accuracy_vs_log_params(final["params"], final["mean_acc"], n_boot=200)
     assert fit["slope_ci"][0] < fit["slope"] < fit["slope_ci"][1]
     assert 0.05 < fit["slope"] < 0.15
+    band = kr.accuracy_band(fit, final["params"])
+    assert (band["lo"] <= band["acc"]).all() and (band["acc"] <= band["hi"]).all()
+    with pytest.raises(InputError, match="fit must be the dict"):
+        kr.accuracy_band({}, [1.0])
 
 
 # ------------------------------------------------------------------ bad input

@@ -43,6 +43,7 @@ __all__ = [
     "recount_with_head",
     "pythia_accuracy",
     "fit_accuracy_vs_log_params",
+    "accuracy_band",
 ]
 
 #: Porian et al.'s label of the configuration that reproduces Kaplan et al. (Table 2, row 1).
@@ -407,7 +408,8 @@ def fit_accuracy_vs_log_params(
     -------
     dict
         ``slope`` (accuracy per 10x parameters), ``slope_ci``, ``intercept`` (at N = 1),
-        ``r2``, ``n``, ``converged`` (True: closed form), ``n_boot``, ``seed``, ``level``.
+        ``r2``, ``n``, ``converged`` (True: closed form), ``n_boot``, ``seed``, ``level``,
+        ``boot_slopes`` and ``boot_intercepts`` (arrays, for :func:`accuracy_band`).
     """
     n = _positive(params, "params")
     a = np.asarray(acc, dtype=np.float64)
@@ -422,8 +424,9 @@ def fit_accuracy_vs_log_params(
     resid = a - (icpt + slope * x)
     r2 = 1.0 - float((resid**2).sum()) / float(((a - a.mean()) ** 2).sum())
     idx = np.random.default_rng(seed).integers(0, len(x), size=(n_boot, len(x)))
-    bs, _ = _ols_rows(x[idx], a[idx])
-    bs = bs[np.isfinite(bs)]
+    bs, bi = _ols_rows(x[idx], a[idx])
+    ok = np.isfinite(bs)
+    bs, bi = bs[ok], bi[ok]
     lo, hi = (float(v) for v in np.quantile(bs, [(1 - lvl) / 2, (1 + lvl) / 2]))
     return {
         "slope": slope,
@@ -435,4 +438,25 @@ def fit_accuracy_vs_log_params(
         "n_boot": n_boot,
         "seed": seed,
         "level": lvl,
+        "boot_slopes": bs,
+        "boot_intercepts": bi,
     }
+
+
+def accuracy_band(fit: dict[str, Any], params: Any) -> pd.DataFrame:
+    """Line and pointwise bootstrap band of :func:`fit_accuracy_vs_log_params` at ``params``.
+
+    Returns
+    -------
+    DataFrame
+        ``N`` (parameters), ``acc`` (fitted accuracy), ``lo``, ``hi`` (band at ``fit["level"]``).
+    """
+    if not isinstance(fit, dict) or "boot_slopes" not in fit:
+        raise InputError("fit must be the dict returned by fit_accuracy_vs_log_params")
+    n = np.atleast_1d(_positive(params, "params"))
+    x = np.log10(n)
+    lines = fit["boot_intercepts"][:, None] + fit["boot_slopes"][:, None] * x[None, :]
+    q = [(1.0 - fit["level"]) / 2.0, (1.0 + fit["level"]) / 2.0]
+    lo, hi = np.quantile(lines, q, axis=0)
+    mid = fit["intercept"] + fit["slope"] * x
+    return pd.DataFrame({"N": n, "acc": mid, "lo": np.minimum(lo, mid), "hi": np.maximum(hi, mid)})
