@@ -333,10 +333,25 @@ class CoverageFit:
         )
 
 
-def _fit_ab(ks: np.ndarray, cov: np.ndarray) -> tuple[float, float, bool]:
-    """Least squares on log coverage (Brown et al. fit log c with curve_fit)."""
+def _fit_ab(
+    ks: np.ndarray, cov: np.ndarray, p0: tuple[float, float] | None = None
+) -> tuple[float, float, bool]:
+    """Least squares on log coverage, as Brown et al. (SciPy ``curve_fit`` on ``log c``).
+
+    The start comes from the exact linearisation ``log(-log c) = log(-a) + b log k`` (OLS on
+    the points with ``0 < c < 1``) unless ``p0`` is given; Levenberg-Marquardt then refines it.
+    Returns ``(nan, nan, False)`` if the optimiser fails or ends with ``a > 0`` or ``b > 0``.
+    """
     logc = np.log(np.clip(cov, 1e-12, 1.0))
-    a0 = float(min(logc[np.argmin(ks)], -1e-6))
+    if p0 is None:
+        inside = (cov > 0) & (cov < 1)
+        if inside.sum() >= 2 and np.ptp(np.log(ks[inside])) > 0:
+            lk = np.log(ks[inside])
+            ly = np.log(-logc[inside])
+            slope = float(np.polyfit(lk, ly, 1)[0])
+            p0 = (-float(np.exp(np.mean(ly - slope * lk))), min(slope, -1e-3))
+        else:
+            p0 = (float(min(logc.min(), -1e-6)), -0.3)
 
     def f(k, a, b):
         return a * np.power(k, b)
@@ -345,17 +360,13 @@ def _fit_ab(ks: np.ndarray, cov: np.ndarray) -> tuple[float, float, bool]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", OptimizeWarning)
             warnings.simplefilter("ignore", RuntimeWarning)
-            popt, _ = curve_fit(
-                f,
-                ks,
-                logc,
-                p0=(a0, -0.3),
-                bounds=((-np.inf, -5.0), (0.0, 0.0)),
-                maxfev=20000,
-            )
+            popt, _ = curve_fit(f, ks, logc, p0=p0, method="lm", maxfev=2000)
     except (RuntimeError, ValueError):
         return float("nan"), float("nan"), False
-    return float(popt[0]), float(popt[1]), bool(np.all(np.isfinite(popt)))
+    a, b = float(popt[0]), float(popt[1])
+    if not (np.isfinite(a) and np.isfinite(b)) or a > 0 or b > 0:
+        return float("nan"), float("nan"), False
+    return a, b, True
 
 
 def pass_at_k_matrix(n: Any, c_per_problem: Any, ks: Any) -> np.ndarray:
@@ -431,7 +442,8 @@ def fit_coverage_law(
     if np.any(cov <= 0):
         raise InputError("coverage must be positive at every k")
     a, b, ok = _fit_ab(k, cov)
-    reps = np.array([_fit_ab(kk, cc)[:2] for kk, cc in samples])
+    start = (a, b) if ok else None
+    reps = np.array([_fit_ab(kk, cc, start)[:2] for kk, cc in samples])
     good = np.all(np.isfinite(reps), axis=1)
     reps = reps[good]
     if reps.shape[0] == 0:
