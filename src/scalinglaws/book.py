@@ -23,7 +23,12 @@ _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
 class Text:
-    """A string whose plain-text representation is itself (no quotes), for ``{glue:text}``."""
+    """An already formatted string for ``{glue:text}`` / ``{glue:md}``.
+
+    Its plain-text form is the quoted Python literal: myst-nb's ``{glue:text}`` evaluates that literal, so the
+    text arrives exactly as formatted (unquoted, ``'0.050'`` stays ``0.050``, ``'9,139'`` stays ``9,139``).
+    Its Markdown form is the text itself, for ``{glue:md}``.
+    """
 
     __slots__ = ("text",)
 
@@ -31,7 +36,7 @@ class Text:
         self.text = str(text)
 
     def __repr__(self) -> str:
-        return self.text
+        return repr(self.text)
 
     def __str__(self) -> str:
         return self.text
@@ -43,7 +48,7 @@ class Text:
         return hash(self.text)
 
     def _repr_pretty_(self, printer, cycle) -> None:  # IPython's plain-text formatter
-        printer.text(self.text)
+        printer.text(repr(self.text))
 
     def _repr_markdown_(self) -> str:
         return self.text
