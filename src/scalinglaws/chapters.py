@@ -483,8 +483,16 @@ CHAPTERS: dict[str, Chapter] = {
                 Param(
                     "n_mc", int, 20000, min=1000, max=200000, help="Monte Carlo draws (data wall)"
                 ),
-                Param("trend_start", str, "2010-01-01", help="first publication date of the fits"),
-                Param("trend_end", str, "2024-05-31", help="last publication date of the fits"),
+                Param("trend_start", str, "2010-01-01", help="first publication date of both fits"),
+                Param(
+                    "trend_end", str, "2024-05-31", help="last publication date of the compute fit"
+                ),
+                Param(
+                    "wall_end",
+                    str,
+                    "2025-02-28",
+                    help="last publication date of the frontier data-set growth fit (data wall)",
+                ),
                 Param(
                     "law",
                     str,
