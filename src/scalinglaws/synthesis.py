@@ -1,0 +1,172 @@
+"""What to scale next: small functions that combine the other modules' results.
+
+The chapter "What to scale next" puts four numbers side by side: how fast training compute grows
+(:mod:`scalinglaws.trends`), when the stock of public text runs out (:mod:`scalinglaws.datawall`),
+what the next fixed drop in loss costs (:mod:`scalinglaws.slowdown`), and what test-time compute is
+worth in parameters (:mod:`scalinglaws.reasoning`). The helpers here convert between those units:
+compute multipliers into years of trend growth, a loss step into tokens and a share of the text
+stock, a parameter multiplier into a training-compute multiplier.
+
+Units: ``C`` FLOP, ``N`` parameters (all, as in the Chinchilla-form laws), ``D`` tokens, loss in
+nats/token, growth as a factor per year.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from scalinglaws.allocation import compute_optimal, flops_for_optimal_params
+from scalinglaws.datawall import STOCK_MEDIAN
+from scalinglaws.errors import InputError
+from scalinglaws.laws import ParametricLaw, as_positive, get_law
+from scalinglaws.slowdown import flops_for_loss, frontier_loss
+from scalinglaws.trends import TrendFit
+
+__all__ = [
+    "LossStep",
+    "compute_multiplier_for_params",
+    "next_loss_step",
+    "years_of_trend",
+]
+
+
+def _law(law: Any) -> ParametricLaw:
+    out = get_law(law)
+    if not isinstance(out, ParametricLaw):
+        raise InputError(f"law must be a Chinchilla-form law, got {out.name!r}")
+    return out
+
+
+def years_of_trend(multiplier: Any, growth_per_year: Any) -> float | np.ndarray:
+    """Years a trend growing ``growth_per_year``-fold per year takes to deliver ``multiplier``.
+
+    ``log(multiplier) / log(growth_per_year)``; ``growth_per_year`` must exceed 1.
+    """
+    m = as_positive(multiplier, "multiplier")
+    g = as_positive(growth_per_year, "growth_per_year")
+    if np.any(np.asarray(g) <= 1.0):
+        raise InputError(f"growth_per_year must be > 1 (a growing trend), got {growth_per_year!r}")
+    out = np.log(m) / np.log(g)
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def compute_multiplier_for_params(law: Any, params_multiplier: Any) -> float | np.ndarray:
+    """Training-compute factor for a ``params_multiplier``-times larger compute-optimal model.
+
+    ``N_opt ∝ C**a`` (Hoffmann et al. 2022, eq 4), so ``C`` grows as ``multiplier**(1/a)``;
+    with ``a`` near 1/2 a model twice as large costs about four times the compute.
+    """
+    lw = _law(law)
+    m = as_positive(params_multiplier, "params_multiplier")
+    ref = 1e9
+    out = np.asarray(flops_for_optimal_params(ref * np.asarray(m), lw)) / float(
+        flops_for_optimal_params(ref, lw)
+    )
+    return float(out) if np.ndim(out) == 0 else out
+
+
+@dataclass(frozen=True)
+class LossStep:
+    """The next fixed drop in loss on the compute-optimal frontier, in several units.
+
+    Attributes
+    ----------
+    law : str
+        Law used.
+    start_flops, start_loss : float
+        Starting budget (FLOP) and its compute-optimal loss (nats/token).
+    delta, target_loss : float
+        Loss drop and the loss after it (nats/token).
+    flops, multiplier : float
+        Compute for the target (FLOP) and its ratio to ``start_flops``.
+    params, tokens : float
+        Compute-optimal parameters and training tokens at ``flops``.
+    years, years_ci : float, tuple of float
+        Years of trend growth for ``multiplier`` (point, and at the two ends of the growth
+        interval: fast growth gives the short time).
+    growth_per_year : float
+        Growth factor used.
+    stock, tokens_share_of_stock : float
+        Stock of text (tokens) and ``tokens / stock``.
+    """
+
+    law: str
+    start_flops: float
+    start_loss: float
+    delta: float
+    target_loss: float
+    flops: float
+    multiplier: float
+    params: float
+    tokens: float
+    years: float
+    years_ci: tuple[float, float]
+    growth_per_year: float
+    stock: float
+    tokens_share_of_stock: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict of the fields."""
+        return asdict(self)
+
+
+def next_loss_step(
+    law: Any, start_flops: Any, delta: Any, fit: TrendFit, *, stock: Any = STOCK_MEDIAN
+) -> LossStep:
+    """Price of lowering the compute-optimal loss by ``delta`` from ``start_flops``.
+
+    Uses :func:`scalinglaws.slowdown.frontier_loss` and :func:`~scalinglaws.slowdown.flops_for_loss`
+    for the compute, :func:`scalinglaws.allocation.compute_optimal` for the model and data at
+    the new budget, ``fit`` (a compute-growth :class:`~scalinglaws.trends.TrendFit`) to express
+    the multiplier in years, and ``stock`` (default: Villalobos et al. 2024's 300T tokens) to
+    express the tokens as a share of the public text.
+
+    Raises
+    ------
+    InputError
+        If the drop would reach the law's irreducible loss, or on bad input.
+    """
+    lw = _law(law)
+    c0 = as_positive(start_flops, "start_flops")
+    d = as_positive(delta, "delta")
+    st = as_positive(stock, "stock")
+    if not all(isinstance(v, float) for v in (c0, d, st)):
+        raise InputError("start_flops, delta and stock must be single numbers")
+    if not isinstance(fit, TrendFit):
+        raise InputError(f"fit must be a TrendFit, got {type(fit).__name__}")
+    l0 = float(frontier_loss(c0, lw))
+    target = l0 - d
+    if target <= lw.E:
+        raise InputError(
+            f"a drop of {d:g} from L = {l0:.4g} reaches the irreducible loss E = {lw.E:.4g} "
+            f"of {lw.name}; use a smaller drop"
+        )
+    c1 = float(flops_for_loss(target, lw))
+    mult = c1 / c0
+    alloc = compute_optimal(c1, lw)
+    lo_g, hi_g = fit.growth_ci
+    years = years_of_trend(mult, fit.growth_per_year)
+    ci = (
+        years_of_trend(mult, hi_g) if hi_g > 1 else math.inf,
+        years_of_trend(mult, lo_g) if lo_g > 1 else math.inf,
+    )
+    return LossStep(
+        law=lw.name,
+        start_flops=c0,
+        start_loss=l0,
+        delta=d,
+        target_loss=target,
+        flops=c1,
+        multiplier=mult,
+        params=float(alloc.params),
+        tokens=float(alloc.tokens),
+        years=float(years),
+        years_ci=(float(ci[0]), float(ci[1])),
+        growth_per_year=float(fit.growth_per_year),
+        stock=st,
+        tokens_share_of_stock=float(alloc.tokens) / st,
+    )
