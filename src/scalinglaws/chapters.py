@@ -241,7 +241,7 @@ CHAPTERS: dict[str, Chapter] = {
                 float,
                 30.0,
                 min=2.0,
-                max=400.0,
+                max=100.0,
                 help="fit only runs with C <= C_max / holdout_factor, predict the rest",
             ),
             Param(

@@ -1,0 +1,304 @@
+"""The GPT series as numbers: size, data, compute, and where each model sat on the frontiers.
+
+Builds the tables of the chapter "The GPT series: scale as a strategy" from the published facts in
+:data:`scalinglaws.compute.GPT_SERIES` (GPT-1 to GPT-4, with citations) and the compute-optimal
+rules of :mod:`scalinglaws.allocation` (Kaplan et al. 2020 Table 6; Hoffmann et al. 2022 eq 4).
+
+Conventions. ``params`` are as published (GPT counts include embeddings). Where a model's token
+count was not published but its training compute was estimated (Epoch AI's estimates for GPT-1 and
+GPT-2), ``tokens`` is the count *implied* by ``C = 6 N D`` and ``tokens_source`` says so. Kaplan's
+rule gives *non-embedding* parameters; for models of 10^8 parameters and more this differs from the
+total by at most a few tens of per cent, which does not change any conclusion drawn here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from scalinglaws import compute
+from scalinglaws.allocation import compute_optimal
+from scalinglaws.errors import InputError
+
+__all__ = [
+    "series_table",
+    "gpt3_family",
+    "frontier_lines",
+    "fit_benchmark_sigmoid",
+    "sigmoid_band",
+    "GPT3_TOKENS",
+]
+
+#: All eight GPT-3 models were trained on 300B tokens (Brown et al. 2020, Table 2.1 caption).
+GPT3_TOKENS: float = 300e9
+
+
+def _allocations(flops: float) -> dict[str, float]:
+    k = compute_optimal(flops, "kaplan")
+    h = compute_optimal(flops, "hoffmann")
+    return {
+        "kaplan_params": k.params,
+        "kaplan_tokens": k.tokens,
+        "chinchilla_params": h.params,
+        "chinchilla_tokens": h.tokens,
+    }
+
+
+def series_table(law_chinchilla: str = "hoffmann") -> pd.DataFrame:
+    """GPT-1 to GPT-4: published size and compute, tokens, tokens per parameter, optimal allocations.
+
+    Parameters
+    ----------
+    law_chinchilla : str
+        Chinchilla-form law for the compute-optimal comparison (only ``"hoffmann"`` is used in the
+        book; any name accepted by :func:`scalinglaws.laws.get_law` with a Chinchilla form works).
+
+    Returns
+    -------
+    DataFrame
+        One row per model: ``name, params, tokens, tokens_source`` ("published", "implied C/6N" or
+        "unknown"), ``flops`` (published or estimated), ``flops_6nd`` (6 N D when both are known),
+        ``tokens_per_param``, ``kaplan_params, kaplan_tokens, chinchilla_params,
+        chinchilla_tokens`` (optimal allocations for the model's compute), ``vs_kaplan`` and
+        ``vs_chinchilla`` (params / optimal params; NaN when params unknown), ``citation``,
+        ``confidence``.
+    """
+    if law_chinchilla != "hoffmann":
+        from scalinglaws.laws import get_law
+
+        get_law(law_chinchilla)  # raises InputError on unknown names
+    rows = []
+    for m in compute.GPT_SERIES:
+        n, d, c = m.params, m.tokens, m.flops
+        if d is not None:
+            source = "published"
+        elif n is not None and c is not None:
+            d = c / (6.0 * n)
+            source = "implied C/6N"
+        else:
+            source = "unknown"
+        k = compute_optimal(c, "kaplan")
+        h = compute_optimal(c, law_chinchilla)
+        rows.append(
+            {
+                "name": m.name,
+                "params": np.nan if n is None else float(n),
+                "tokens": np.nan if d is None else float(d),
+                "tokens_source": source,
+                "flops": float(c),
+                "flops_6nd": float(compute.training_flops(n, m.tokens))
+                if (n is not None and m.tokens is not None)
+                else np.nan,
+                "tokens_per_param": np.nan if (n is None or d is None) else float(d / n),
+                "kaplan_params": k.params,
+                "kaplan_tokens": k.tokens,
+                "chinchilla_params": h.params,
+                "chinchilla_tokens": h.tokens,
+                "vs_kaplan": np.nan if n is None else float(n / k.params),
+                "vs_chinchilla": np.nan if n is None else float(n / h.params),
+                "citation": m.citation,
+                "confidence": m.confidence,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def gpt3_family() -> pd.DataFrame:
+    """The eight GPT-3 models: Table 2.1 recomputed from architecture next to Table D.1.
+
+    Returns
+    -------
+    DataFrame
+        ``name, n_layers, d_model_printed, n_heads, d_head, n_params_printed`` (Table 2.1),
+        ``n_params_recomputed`` (exact count from the printed architecture, vocab 50257, context
+        2048, tied embeddings), ``n_params_recomputed_5120`` (13B row with d_model = 5120),
+        ``rel_error`` (recomputed / printed - 1), ``n_params_table_d1``, ``typo`` (non-empty where the
+        printed row is inconsistent), ``tokens`` (300e9), ``flops_printed`` (Table D.1),
+        ``flops_6nd`` (6 N D with the D.1 parameter count), ``flops_rel_error``,
+        ``tokens_per_param``.
+    """
+    p = compute.gpt3_param_table()
+    p5120 = compute.gpt3_param_table(correct_13b=True)
+    f = compute.gpt3_flops_table()
+    out = p[
+        [
+            "name",
+            "n_layers",
+            "d_model_printed",
+            "n_heads",
+            "d_head",
+            "n_params_printed",
+            "n_params_recomputed",
+        ]
+    ].copy()
+    out["n_params_recomputed_5120"] = p5120["n_params_recomputed"].to_numpy()
+    out["rel_error"] = p["rel_error"].to_numpy()
+    out["n_params_table_d1"] = p["n_params_table_d1"].to_numpy()
+    out["typo"] = p["typo"].to_numpy()
+    out["tokens"] = GPT3_TOKENS
+    out["flops_printed"] = f["flops_printed"].to_numpy()
+    out["flops_6nd"] = f["flops_6nd"].to_numpy()
+    out["flops_rel_error"] = f["rel_error"].to_numpy()
+    out["tokens_per_param"] = GPT3_TOKENS / out["n_params_table_d1"]
+    return out
+
+
+def frontier_lines(flops: Any, law_chinchilla: str = "hoffmann") -> pd.DataFrame:
+    """Kaplan and Chinchilla compute-optimal parameter counts along a grid of budgets.
+
+    Parameters
+    ----------
+    flops : array-like
+        Budgets C (FLOP), positive and finite.
+
+    Returns
+    -------
+    DataFrame
+        Long format: ``flops, params, tokens, rule`` with rule ``"Kaplan et al. 2020"`` or
+        ``"Chinchilla (Hoffmann et al. 2022)"``.
+    """
+    try:
+        c = np.atleast_1d(np.asarray(flops, dtype=np.float64))
+    except (TypeError, ValueError):
+        raise InputError(f"flops must be positive finite numbers, got {flops!r}") from None
+    if c.size == 0 or not np.all(np.isfinite(c) & (c > 0)):
+        raise InputError("flops must be positive finite numbers")
+    rows = []
+    for ci in c:
+        for law, label in (
+            ("kaplan", "Kaplan et al. 2020"),
+            (law_chinchilla, "Chinchilla (Hoffmann et al. 2022)"),
+        ):
+            a = compute_optimal(float(ci), law)
+            rows.append({"flops": float(ci), "params": a.params, "tokens": a.tokens, "rule": label})
+    return pd.DataFrame(rows)
+
+
+def _sigmoid_curve(p: np.ndarray, x: np.ndarray) -> np.ndarray:
+    floor, mid, slope = p
+    return floor + (1.0 - floor) / (1.0 + np.exp(-slope * (x - mid)))
+
+
+def fit_benchmark_sigmoid(
+    flops: Any,
+    score: Any,
+    *,
+    n_boot: int = 1000,
+    seed: int = 42,
+    level: float = 0.95,
+) -> dict[str, Any]:
+    """Fit ``score = f + (1 - f) / (1 + exp(-s (log10 C - m)))`` with a pairs bootstrap.
+
+    A benchmark score is bounded: near chance (the floor ``f``) for small models and at most 1. A
+    logistic curve in log10 compute describes that shape better than a line; ``m`` is the compute
+    (log10 FLOP) halfway between the floor and a perfect score, ``s`` the steepness per decade.
+    Least squares with ``scipy.optimize.least_squares`` (bounds: 0 <= f < 0.99, s > 0).
+
+    Parameters
+    ----------
+    flops : array-like
+        Training compute C (FLOP), positive.
+    score : array-like
+        Scores in [0, 1], same length (>= 5).
+    n_boot, seed, level
+        Bootstrap resamples (>= 10), seed of ``np.random.default_rng``, interval level.
+
+    Returns
+    -------
+    dict
+        ``floor, mid, slope`` (point estimate), ``floor_ci, mid_ci, slope_ci``, ``converged``
+        (optimizer status of the point fit), ``boot_converged`` (fraction), ``rmse``, ``n``,
+        ``params_boot`` (array (n_ok, 3)), ``level``, ``n_boot``, ``seed``.
+    """
+    from scipy.optimize import least_squares
+
+    try:
+        c = np.asarray(flops, dtype=np.float64)
+        y = np.asarray(score, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InputError("flops and score must be arrays of numbers") from None
+    if c.ndim != 1 or c.shape != y.shape or len(c) < 5:
+        raise InputError("flops and score must be 1-D arrays of equal length >= 5")
+    if not np.all(np.isfinite(c) & (c > 0)):
+        raise InputError("flops must be positive finite numbers")
+    if not np.all(np.isfinite(y) & (y >= 0) & (y <= 1)):
+        raise InputError("score must be finite fractions in [0, 1]")
+    if isinstance(n_boot, bool) or not isinstance(n_boot, int | np.integer) or n_boot < 10:
+        raise InputError(f"n_boot must be an integer >= 10, got {n_boot!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise InputError(f"seed must be an integer >= 0, got {seed!r}")
+    if isinstance(level, bool) or not isinstance(level, int | float) or not 0 < level < 1:
+        raise InputError(f"level must be a number in (0, 1), got {level!r}")
+    x = np.log10(c)
+    lower, upper = [0.0, x.min() - 5.0, 1e-3], [0.99, x.max() + 10.0, 20.0]
+
+    def jac(p: np.ndarray, xs: np.ndarray) -> np.ndarray:
+        floor, mid, slope = p
+        sig = 1.0 / (1.0 + np.exp(-slope * (xs - mid)))
+        dsig = sig * (1.0 - sig)
+        return np.column_stack(
+            [1.0 - sig, -(1.0 - floor) * dsig * slope, (1.0 - floor) * dsig * (xs - mid)]
+        )
+
+    def solve(xs: np.ndarray, ys: np.ndarray, p0: Any) -> tuple[np.ndarray, bool]:
+        r = least_squares(
+            lambda p: _sigmoid_curve(p, xs) - ys,
+            p0,
+            jac=lambda p: jac(p, xs),
+            bounds=(lower, upper),
+            method="trf",
+        )
+        return r.x, bool(r.status > 0)
+
+    start = [min(max(float(np.quantile(y, 0.05)), 0.0), 0.9), float(np.median(x)), 1.0]
+    p, ok = solve(x, y, start)
+    p_start = np.clip(p, np.add(lower, 1e-9), np.subtract(upper, 1e-9))
+    rng = np.random.default_rng(seed)
+    boots, oks = [], []
+    for _ in range(int(n_boot)):
+        idx = rng.integers(0, len(x), len(x))
+        if np.ptp(x[idx]) == 0:
+            continue
+        pb, okb = solve(x[idx], y[idx], p_start)  # warm start at the point estimate
+        boots.append(pb)
+        oks.append(okb)
+    boot = np.array(boots).reshape(-1, 3)
+    q = [(1.0 - level) / 2.0, (1.0 + level) / 2.0]
+    ci = np.quantile(boot, q, axis=0)
+    resid = _sigmoid_curve(p, x) - y
+    return {
+        "floor": float(p[0]),
+        "mid": float(p[1]),
+        "slope": float(p[2]),
+        "floor_ci": (float(ci[0, 0]), float(ci[1, 0])),
+        "mid_ci": (float(ci[0, 1]), float(ci[1, 1])),
+        "slope_ci": (float(ci[0, 2]), float(ci[1, 2])),
+        "converged": ok,
+        "boot_converged": float(np.mean(oks)) if oks else 0.0,
+        "rmse": float(np.sqrt(np.mean(resid**2))),
+        "n": len(x),
+        "params_boot": boot,
+        "level": float(level),
+        "n_boot": int(n_boot),
+        "seed": int(seed),
+    }
+
+
+def sigmoid_band(fit: dict[str, Any], flops: Any) -> pd.DataFrame:
+    """Curve and pointwise bootstrap band of :func:`fit_benchmark_sigmoid`: ``flops, score, lo, hi``."""
+    if not isinstance(fit, dict) or "params_boot" not in fit:
+        raise InputError("fit must be the dict returned by fit_benchmark_sigmoid")
+    c = np.atleast_1d(np.asarray(flops, dtype=np.float64))
+    if c.size == 0 or not np.all(np.isfinite(c) & (c > 0)):
+        raise InputError("flops must be positive finite numbers")
+    x = np.log10(c)
+    pb = fit["params_boot"]
+    curves = pb[:, :1] + (1.0 - pb[:, :1]) / (1.0 + np.exp(-pb[:, 2:3] * (x[None, :] - pb[:, 1:2])))
+    q = [(1.0 - fit["level"]) / 2.0, (1.0 + fit["level"]) / 2.0]
+    lo, hi = np.quantile(curves, q, axis=0)
+    mid = _sigmoid_curve(np.array([fit["floor"], fit["mid"], fit["slope"]]), x)
+    return pd.DataFrame(
+        {"flops": c, "score": mid, "lo": np.minimum(lo, mid), "hi": np.maximum(hi, mid)}
+    )
