@@ -223,3 +223,21 @@ def test_implied_inference_demand_zero_at_chinchilla_optimum():
         reconcile.implied_inference_demand("kaplan", 1e9, 1e10)
     with pytest.raises(InputError):
         reconcile.implied_inference_demand("epoch", [1e9, 2e9], 1e10)
+
+
+def test_porian_from_raw_runs(porian):
+    """The same five steps recomputed from the individual isoFLOP runs (parabola vertices, budget
+    bootstrap): the exponent still falls from > 0.8 to ≈ 0.5 on both data sets, and each step-5
+    value lies within 0.03 of Porian et al.'s Table 2 (0.497 RW, 0.518 OWT2)."""
+    op, _ = porian
+    ip = data.load("porian_compute_optimal", "isoflop_points")
+    t = reconcile.porian_steps(op, n_boot=200, seed=1, isoflop_points=ip)
+    for ds, a5 in (("rw", 0.497), ("owt2", 0.518)):
+        g = t[t["dataset"] == ds].set_index("step")
+        assert g.loc[1, "a_raw"] > 0.8
+        assert g.loc[5, "a_raw"] == pytest.approx(a5, abs=0.03)
+        assert g.loc[1, "a_raw"] - g.loc[5, "a_raw"] > 0.3
+    assert np.all(t["a_raw_lo"] <= t["a_raw"]) and np.all(t["a_raw"] <= t["a_raw_hi"])
+    assert np.all(t["n_budgets_raw"] >= 8)
+    with pytest.raises(InputError):
+        reconcile.porian_steps(op, n_boot=20, isoflop_points=pd.DataFrame({"flops": [1.0]}))

@@ -163,6 +163,7 @@ def porian_steps(
     n_boot: int = 2000,
     seed: int = 42,
     level: float = 0.95,
+    isoflop_points: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Exponent ``a`` of ``N*(C) ∝ C^a`` for each of Porian et al.'s five steps, with intervals.
 
@@ -184,6 +185,12 @@ def porian_steps(
         Seed of ``np.random.default_rng``.
     level : float
         Central interval probability (percentile interval).
+    isoflop_points : DataFrame, optional
+        ``load("porian_compute_optimal", "isoflop_points")``, the individual runs. If given, the
+        exponent is also recomputed from the runs themselves: a parabola in ln N per budget
+        (:func:`scalinglaws.isoflop.isoflop_minima`, interior vertices only), then OLS with a
+        bootstrap over budgets (:func:`scalinglaws.isoflop.fit_allocation_exponents`, same
+        ``n_boot``, ``seed``, ``level``).
 
     Returns
     -------
@@ -193,7 +200,9 @@ def porian_steps(
         interval), ``a_se`` (bootstrap std), ``a_ols`` (unweighted fit), ``b`` (weighted fit
         of ``D*(C) ∝ C^b``), ``n_star_at_chinchilla`` (N* extrapolated to C = 5.88e23 FLOP),
         and, with ``fit_results``, ``a_released`` (``bs_median_weighted``), ``a_released_basic``,
-        ``a_table2`` (the paper's 3-s.f. value).
+        ``a_table2`` (the paper's 3-s.f. value); with ``isoflop_points``, ``a_raw, a_raw_lo,
+        a_raw_hi`` (exponent and interval from the runs' parabola vertices) and ``n_budgets_raw``
+        (budgets with an interior vertex).
     """
     n_boot, seed, level = _check_seed_boot(n_boot, seed, level)
     if not isinstance(optimal_pairs, pd.DataFrame):
@@ -252,6 +261,8 @@ def porian_steps(
                 }
             )
     out = pd.DataFrame(rows)
+    if isoflop_points is not None:
+        out = out.join(_raw_exponents(out, isoflop_points, n_boot, seed, level))
     if fit_results is not None:
         rel, basic = [], []
         for _, r in out.iterrows():
@@ -274,6 +285,39 @@ def porian_steps(
             PORIAN_TABLE2[(d, lab)] for d, lab in zip(out["dataset"], out["label"], strict=True)
         ]
     return out
+
+
+def _raw_exponents(
+    steps: pd.DataFrame, points: pd.DataFrame, n_boot: int, seed: int, level: float
+) -> pd.DataFrame:
+    """Approach-2 exponents from the individual runs of each (data set, step)."""
+    from scalinglaws import isoflop
+
+    if not isinstance(points, pd.DataFrame):
+        raise InputError("isoflop_points must be a pandas DataFrame")
+    need = {"source_file", "label", "flops", "n_params", "tokens", "loss"}
+    missing = need - set(points.columns)
+    if missing:
+        raise InputError(f"isoflop_points lacks columns: {', '.join(sorted(missing))}")
+    rows = []
+    for _, r in steps.iterrows():
+        sel = points[
+            (points["source_file"] == PORIAN_SOURCES[r["dataset"]])
+            & (points["label"] == r["label"])
+        ]
+        mn = isoflop.isoflop_minima(sel, tokens_col="tokens")
+        mi = mn[mn["interior"]]
+        if len(mi) < 3:
+            raise InputError(
+                f"fewer than 3 interior isoFLOP minima for {r['dataset']} / {r['label']}"
+            )
+        f = isoflop.fit_allocation_exponents(
+            mi["flops"], mi["n_star"], mi["d_star"], n_boot=n_boot, seed=seed, level=level
+        )
+        rows.append(
+            {"a_raw": f.a, "a_raw_lo": f.a_ci[0], "a_raw_hi": f.a_ci[1], "n_budgets_raw": len(mi)}
+        )
+    return pd.DataFrame(rows, index=steps.index)
 
 
 # ------------------------------------------------------------------------- Pearce & Song
