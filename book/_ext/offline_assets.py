@@ -12,7 +12,9 @@ from sphinx.application import Sphinx
 
 def _is_thebe(js) -> bool:
     body = (getattr(js, "attributes", {}) or {}).get("body", "") or ""
-    return "THEBE_JS_URL" in body or str(getattr(js, "filename", "") or "").endswith("sphinx-thebe.js")
+    return "THEBE_JS_URL" in body or str(getattr(js, "filename", "") or "").endswith(
+        "sphinx-thebe.js"
+    )
 
 
 def _drop_thebe(app: Sphinx, pagename, templatename, context, doctree) -> None:

@@ -1,0 +1,142 @@
+"""The book's structure: table of contents, chapter contract, registry consistency, data policy.
+
+These checks read the committed files only (no execution); nbval and the strict build check the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from scalinglaws import chapters as chapter_registry
+from scalinglaws.registry import load_registry
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTER_NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
+
+
+def toc_files() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [entry["file"] for entry in part.get("chapters", [])]
+    return files
+
+
+def notebook(path: Path) -> dict:
+    return json.loads(path.read_text())
+
+
+def source(cell: dict) -> str:
+    return "".join(cell["source"])
+
+
+def markdown_text(nb: dict) -> str:
+    return "\n".join(source(c) for c in nb["cells"] if c["cell_type"] == "markdown")
+
+
+def code_text(nb: dict) -> str:
+    return "\n".join(source(c) for c in nb["cells"] if c["cell_type"] == "code")
+
+
+def test_every_toc_entry_exists_and_every_chapter_is_listed():
+    files = toc_files()
+    for entry in files:
+        matches = [p for p in (ROOT / f"{entry}.md", ROOT / f"{entry}.ipynb") if p.is_file()]
+        assert len(matches) == 1, (
+            f"_toc.yml entry {entry!r} must match exactly one .md or .ipynb file"
+        )
+    for nb in CHAPTER_NOTEBOOKS:
+        assert f"chapters/{nb.stem}" in files, f"{nb.name} is not listed in _toc.yml"
+
+
+def test_chapter_registry_matches_the_chapter_folder():
+    registered = {c.notebook.resolve() for c in chapter_registry.CHAPTERS.values()}
+    assert registered == {p.resolve() for p in CHAPTER_NOTEBOOKS}
+
+
+@pytest.mark.parametrize("path", CHAPTER_NOTEBOOKS, ids=lambda p: p.stem)
+def test_chapter_contract(path):
+    nb = notebook(path)
+    cells = nb["cells"]
+    md, code = markdown_text(nb), code_text(nb)
+    assert source(cells[0]).startswith("# "), "a chapter opens with its title"
+    tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(tagged) == 1, "exactly one cell tagged 'parameters'"
+    chapter_id = next(
+        cid for cid, c in chapter_registry.CHAPTERS.items() if c.notebook.name == path.name
+    )
+    assert f'check("{chapter_id}", globals())' in code, (
+        "parameters are validated right after the cell"
+    )
+    assert chapter_registry.spec_matches_notebook(chapter_id) == []
+    n_exercises = len(re.findall(r"```\{exercise\}", md))
+    n_solutions = len(re.findall(r"```\{solution(?:-start)?\}", md))
+    minimum = 2 if chapter_id == "power-laws" else 3
+    assert n_exercises >= minimum and n_solutions >= n_exercises
+    assert re.search(r"\{cite:[pt]\}", md), "the chapter cites its sources"
+    assert re.search(r"\{glue:(text|md)\}", md), "numbers in prose are glued"
+    assert "charts.figure(" in code, (
+        "charts go through the shared figure API (title, caption, alt text)"
+    )
+    assert "scalinglaws.data" in code or "data.load(" in code, "the chapter uses real data"
+    assert "import chapters" not in code and "from chapters" not in code, (
+        "no chapter imports another"
+    )
+
+
+def test_glue_names_are_unique_across_the_book():
+    seen: dict[str, str] = {}
+    for path in [*CHAPTER_NOTEBOOKS, *sorted((ROOT / "book").glob("*.ipynb"))]:
+        names = set()
+        for cell in notebook(path)["cells"]:
+            for out in cell.get("outputs", []):
+                scrap = out.get("metadata", {}).get("scrapbook", {})
+                if "name" in scrap:
+                    names.add(scrap["name"])
+        for name in names:
+            assert name not in seen, f"glue name {name!r} used in {seen.get(name)} and {path.name}"
+            seen[name] = path.name
+    assert len(seen) > 100
+
+
+def test_registry_chapters_match_what_the_notebooks_load():
+    loads: dict[str, set[str]] = {}
+    for cid, chapter in chapter_registry.CHAPTERS.items():
+        code = code_text(notebook(chapter.notebook))
+        for name in re.findall(r'load\("([a-z0-9_]+)"', code):
+            loads.setdefault(name, set()).add(cid)
+    for name, dataset in load_registry().items():
+        assert set(dataset.chapters) == loads.get(name, set()), name
+
+
+def test_no_data_file_is_committed():
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    forbidden = [f for f in tracked if re.search(r"\.(csv|pickle\.xz|pkl|parquet|yml)$", f)]
+    forbidden = [f for f in forbidden if f not in {"_toc.yml", "_config.yml"}]
+    assert forbidden == []
+    hashes = {f.sha256 for d in load_registry().values() for f in d.files}
+    small = [f for f in tracked if (ROOT / f).is_file() and (ROOT / f).stat().st_size > 2048]
+    for f in small:
+        assert hashlib.sha256((ROOT / f).read_bytes()).hexdigest() not in hashes, f
+
+
+def test_unlicensed_data_are_never_shown_as_rows():
+    """The two data sets without a license are charted and cited, never printed as tables of raw rows."""
+    unlicensed = [name for name, d in load_registry().items() if not d.redistributable]
+    assert sorted(unlicensed) == ["chinchilla_epoch_svg", "o1_aime_reconstruction"]
+    for path in CHAPTER_NOTEBOOKS:
+        for cell in notebook(path)["cells"]:
+            for out in cell.get("outputs", []):
+                html = "".join(out.get("data", {}).get("text/html", ""))
+                if "<table" in html:
+                    assert "svg_extracted" not in html and "hex_color" not in html
+                    assert "avg_tokens_used" not in html, f"raw o1 rows shown in {path.name}"
