@@ -29,6 +29,7 @@ import pandas as pd
 from scipy.optimize import OptimizeWarning, curve_fit, least_squares
 
 from scalinglaws.errors import InputError
+from scalinglaws.validation import positive_array as _positive
 
 __all__ = [
     "LawFit",
@@ -46,18 +47,6 @@ __all__ = [
 #: (``fit_loss_with_saturation(fit_min_flop=1e16, fit_max_flop=5e17)`` in ``analysis.py`` of
 #: formll/resolving-scaling-law-discrepancies at commit 0dc60d91).
 PORIAN_FIT_WINDOW: tuple[float, float] = (1e16, 5e17)
-
-
-def _positive(values: Any, name: str) -> np.ndarray:
-    try:
-        arr = np.asarray(values, dtype=np.float64).reshape(-1)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be numeric") from None
-    if arr.size == 0:
-        raise InputError(f"{name} must not be empty")
-    if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
-        raise InputError(f"{name} must be positive and finite")
-    return arr
 
 
 def _int(value: Any, name: str, minimum: int) -> int:

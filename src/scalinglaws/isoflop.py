@@ -21,6 +21,7 @@ import pandas as pd
 
 from scalinglaws.bootstrap import resample_indices
 from scalinglaws.errors import InputError
+from scalinglaws.validation import positive_array
 
 __all__ = [
     "AllocationFit",
@@ -187,16 +188,6 @@ def _ols(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
     return float(slope), float(icpt), r2
 
 
-def _positive(name: str, v: Any) -> np.ndarray:
-    try:
-        arr = np.asarray(v, dtype=np.float64).reshape(-1)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be numeric") from None
-    if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
-        raise InputError(f"{name} must be positive and finite")
-    return arr
-
-
 def fit_allocation_exponents(
     C: Any,
     N_opt: Any,
@@ -221,11 +212,11 @@ def fit_allocation_exponents(
     level : float
         Interval coverage.
     """
-    c = _positive("C", C)
-    n = _positive("N_opt", N_opt)
+    c = positive_array(C, "C")
+    n = positive_array(N_opt, "N_opt")
     if c.size != n.size:
         raise InputError(f"C and N_opt must have the same length, got {c.size} and {n.size}")
-    d = c / (6.0 * n) if D_opt is None else _positive("D_opt", D_opt)
+    d = c / (6.0 * n) if D_opt is None else positive_array(D_opt, "D_opt")
     if not (c.size == n.size == d.size):
         raise InputError(
             f"C, N_opt and D_opt must have the same length, got {c.size}, {n.size}, {d.size}"

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from scalinglaws.errors import DataError, InputError
+from scalinglaws.validation import positive_array as _positive
 
 __all__ = [
     "KAPLAN_LABEL",
@@ -169,18 +170,6 @@ class FrontierFit:
         d.pop("boot_exponents")
         d.pop("boot_intercepts")
         return d
-
-
-def _positive(value: Any, name: str) -> np.ndarray:
-    if isinstance(value, bool) or value is None or isinstance(value, str | bytes):
-        raise InputError(f"{name} must be positive finite numbers, got {value!r}")
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be positive finite numbers, got {value!r}") from None
-    if arr.size == 0 or not np.all(np.isfinite(arr) & (arr > 0)):
-        raise InputError(f"{name} must be positive finite numbers, got {value!r}")
-    return arr
 
 
 def _ols_rows(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

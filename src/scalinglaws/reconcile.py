@@ -32,6 +32,7 @@ import pandas as pd
 
 from scalinglaws.errors import InputError
 from scalinglaws.laws import ParametricLaw, get_law
+from scalinglaws.validation import positive_array as _positive
 
 __all__ = [
     "PORIAN_STEPS",
@@ -98,18 +99,6 @@ KAPLAN_NONEMB_RANGE: tuple[float, float] = (10**2.9, 10**9.2)
 
 
 # ----------------------------------------------------------------------------------- helpers
-
-
-def _positive(values: Any, name: str) -> np.ndarray:
-    try:
-        arr = np.asarray(values, dtype=np.float64).reshape(-1)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be numeric") from None
-    if arr.size == 0:
-        raise InputError(f"{name} must not be empty")
-    if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
-        raise InputError(f"{name} must be positive and finite")
-    return arr
 
 
 def _check_seed_boot(n_boot: Any, seed: Any, level: Any) -> tuple[int, int, float]:
