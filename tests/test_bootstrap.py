@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,36 +17,6 @@ from scalinglaws.bootstrap import (
 )
 from scalinglaws.errors import InputError
 from scalinglaws.parametric import fit_parametric, huber_objective_grad
-
-MIRROR = Path(
-    os.environ.get("SCALINGLAWS_DATA_MIRROR")
-    or Path(__file__).resolve().parents[2] / "shared" / "data"
-)
-
-
-def chinchilla_points() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Epoch's 240 points (N params, D = C/(6N) tokens, loss nats/token), via the loader."""
-    os.environ.setdefault("SCALINGLAWS_DATA_MIRROR", str(MIRROR))
-    from scalinglaws.data import load
-
-    df = load("chinchilla_epoch_svg", "fit_points")
-    return tuple(df[c].to_numpy(np.float64) for c in ("params", "tokens", "loss"))
-
-
-@pytest.fixture(scope="module")
-def data():
-    return chinchilla_points()
-
-
-@pytest.fixture(scope="module")
-def fit(data):
-    return fit_parametric(*data)
-
-
-@pytest.fixture(scope="module")
-def boot(data, fit):
-    return bootstrap_parametric(*data, n_boot=4000, seed=42, fit=fit, progress=False)
-
 
 # Besiroglu et al. 2024, data_analysis.ipynb cells 24-26 (chinchilla_epoch_svg/PROVENANCE.md):
 # bootstrap SEs of their Huber-likelihood MLE, 4,000 resamples.

@@ -2,50 +2,17 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from scalinglaws.bootstrap import bootstrap_parametric
 from scalinglaws.errors import InputError
-from scalinglaws.parametric import fit_parametric
 from scalinglaws.significance import chi2_test, likelihood_ratio_test, log_vector
-
-MIRROR = Path(
-    os.environ.get("SCALINGLAWS_DATA_MIRROR")
-    or Path(__file__).resolve().parents[2] / "shared" / "data"
-)
 
 # Hoffmann et al. 2022 TeX values in log form, as used by Besiroglu et al. (notebook cell 16;
 # paper_numbers.md §3.2): a, b, e, alpha, beta.
 HOFFMANN_TEX = [6.0073404, 6.0179186, 0.5267228, 0.33917084, 0.2849083]
 # Besiroglu et al.'s MLE (notebook cells 24/59; paper_numbers.md §4), log form.
 EPOCH_MLE = [6.17795598, 7.64273236, 0.59711196, 0.34781303, 0.36585412]
-
-
-def chinchilla_points():
-    os.environ.setdefault("SCALINGLAWS_DATA_MIRROR", str(MIRROR))
-    from scalinglaws.data import load
-
-    df = load("chinchilla_epoch_svg", "fit_points")
-    return tuple(df[c].to_numpy(np.float64) for c in ("params", "tokens", "loss"))
-
-
-@pytest.fixture(scope="module")
-def data():
-    return chinchilla_points()
-
-
-@pytest.fixture(scope="module")
-def fit(data):
-    return fit_parametric(*data)
-
-
-@pytest.fixture(scope="module")
-def boot(data, fit):
-    return bootstrap_parametric(*data, n_boot=4000, seed=42, fit=fit, progress=False)
 
 
 @pytest.mark.slow
