@@ -128,6 +128,32 @@ def _chapter(id_: str, title: str, notebook: str, *params: Param) -> Chapter:
     return Chapter(id_, title, REPO_ROOT / "chapters" / notebook, _common() + params)
 
 
+# Parameters of the test-time exchange model, shared by the reasoning and what-next chapters.
+_LINK_LOSS_MID = Param(
+    "link_loss_mid",
+    float,
+    2.1,
+    min=1.0,
+    max=4.0,
+    help="ASSUMED loss (nats/token) at which one sample succeeds half the time",
+)
+_LINK_SCALE = Param(
+    "link_scale",
+    float,
+    0.1,
+    min=0.01,
+    max=1.0,
+    help="ASSUMED width of the logistic loss-to-success link (nats/token)",
+)
+_COVERAGE_ANCHOR = Param(
+    "coverage_anchor",
+    str,
+    "swe-bench-lite",
+    choices=("swe-bench-lite", "math-llama3-8b"),
+    help="Brown et al. 2024 published coverage pair fixing the exponent b",
+)
+
+
 # ----------------------------------------------------------------------------------------------
 # THE REGISTRY. One entry per chapter; chapter authors edit only their own entry.
 # Add a parameter as an extra argument, e.g.
@@ -404,13 +430,7 @@ CHAPTERS: dict[str, Chapter] = {
                     help="Beta(a, b) of per-problem single-sample success (simulation)",
                 ),
                 Param("sim_beta_b", float, 1.5, min=0.05, max=20.0, help="see sim_beta_a"),
-                Param(
-                    "coverage_anchor",
-                    str,
-                    "swe-bench-lite",
-                    choices=("swe-bench-lite", "math-llama3-8b"),
-                    help="Brown et al. 2024 published coverage pair fixing the exponent b",
-                ),
+                _COVERAGE_ANCHOR,
                 Param(
                     "law",
                     str,
@@ -418,22 +438,8 @@ CHAPTERS: dict[str, Chapter] = {
                     choices=("hoffmann", "hoffmann-tex", "epoch"),
                     help="published loss law L(N, D) behind the exchange model",
                 ),
-                Param(
-                    "link_loss_mid",
-                    float,
-                    2.1,
-                    min=1.0,
-                    max=4.0,
-                    help="ASSUMED loss (nats/token) at which one sample succeeds half the time",
-                ),
-                Param(
-                    "link_scale",
-                    float,
-                    0.1,
-                    min=0.01,
-                    max=1.0,
-                    help="ASSUMED width of the logistic loss-to-success link (nats/token)",
-                ),
+                _LINK_LOSS_MID,
+                _LINK_SCALE,
                 Param(
                     "multiplier",
                     float,
@@ -535,29 +541,9 @@ CHAPTERS: dict[str, Chapter] = {
                 Param(
                     "exchange_samples", int, 16, min=2, max=100000, help="samples k for that rate"
                 ),
-                Param(
-                    "link_loss_mid",
-                    float,
-                    2.1,
-                    min=1.0,
-                    max=4.0,
-                    help="ASSUMED loss (nats/token) at which one sample succeeds half the time",
-                ),
-                Param(
-                    "link_scale",
-                    float,
-                    0.1,
-                    min=0.01,
-                    max=1.0,
-                    help="ASSUMED width of the logistic loss-to-success link (nats/token)",
-                ),
-                Param(
-                    "coverage_anchor",
-                    str,
-                    "swe-bench-lite",
-                    choices=("swe-bench-lite", "math-llama3-8b"),
-                    help="Brown et al. 2024 published coverage pair fixing the exponent b",
-                ),
+                _LINK_LOSS_MID,
+                _LINK_SCALE,
+                _COVERAGE_ANCHOR,
             ),
         ),
     )
