@@ -197,3 +197,12 @@ def test_parametric_law_rejects_bad_constants():
     with pytest.raises(InputError):
         ParametricLaw("bad", E=1.0, A=-1.0, B=1.0, alpha=0.3, beta=0.3, citation="x")
     assert math.isfinite(HOFFMANN.loss(1e9, 1e10))
+
+
+def test_get_parametric_law_refuses_kaplan_with_one_line():
+    from scalinglaws.laws import HOFFMANN, get_parametric_law
+
+    assert get_parametric_law("hoffmann") is HOFFMANN
+    with pytest.raises(InputError) as info:
+        get_parametric_law("kaplan", "inference_aware")
+    assert str(info.value) == "inference_aware needs a Chinchilla-form law, not 'kaplan'"

@@ -18,7 +18,14 @@ import pandas as pd
 from scipy.optimize import brentq, minimize_scalar
 
 from scalinglaws.errors import InputError
-from scalinglaws.laws import PF_DAY_FLOP, KaplanLaw, ParametricLaw, as_positive, get_law
+from scalinglaws.laws import (
+    PF_DAY_FLOP,
+    KaplanLaw,
+    ParametricLaw,
+    as_positive,
+    get_law,
+    get_parametric_law,
+)
 
 __all__ = [
     "Allocation",
@@ -304,9 +311,7 @@ def inference_aware(law: Any, loss_target: Any, inference_tokens: Any) -> Infere
     Kaplan's law is not supported (different functional form). Raises
     :class:`~scalinglaws.errors.InputError` if ``loss_target <= E`` (unreachable).
     """
-    law = get_law(law)
-    if not isinstance(law, ParametricLaw):
-        raise InputError("inference_aware needs a Chinchilla-form law, not 'kaplan'")
+    law = get_parametric_law(law, "inference_aware")
     ell = as_positive(loss_target, "loss_target")
     if not isinstance(ell, float):
         raise InputError("loss_target must be a single positive finite number, got an array")

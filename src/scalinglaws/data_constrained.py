@@ -25,7 +25,7 @@ from scipy.optimize import minimize, minimize_scalar
 from scipy.special import huber
 
 from scalinglaws.errors import InputError
-from scalinglaws.laws import MUENNIGHOFF_C4, ParametricLaw, as_positive, get_law
+from scalinglaws.laws import MUENNIGHOFF_C4, ParametricLaw, as_positive, get_parametric_law
 
 __all__ = [
     "PUBLISHED",
@@ -53,10 +53,7 @@ def _out(x: Any) -> float | np.ndarray:
 
 
 def _base(law: Any) -> ParametricLaw:
-    law = get_law(law)
-    if not isinstance(law, ParametricLaw):
-        raise InputError("the data-constrained law needs a Chinchilla-form base law, not 'kaplan'")
-    return law
+    return get_parametric_law(law, "the data-constrained law")
 
 
 def optimal_params_for_tokens(D: Any, law: Any = MUENNIGHOFF_C4) -> float | np.ndarray:

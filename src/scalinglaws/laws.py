@@ -32,6 +32,7 @@ __all__ = [
     "KAPLAN",
     "LAW_NAMES",
     "get_law",
+    "get_parametric_law",
     "as_positive",
     "kaplan_loss_n",
     "kaplan_loss_d",
@@ -408,3 +409,15 @@ def get_law(name: Any) -> ParametricLaw | KaplanLaw:
     if isinstance(name, str) and name.strip().lower() in _REGISTRY:
         return _REGISTRY[name.strip().lower()]
     raise InputError(f"unknown law {name!r}; known laws: {', '.join(LAW_NAMES)}")
+
+
+def get_parametric_law(name: Any, purpose: str = "this computation") -> ParametricLaw:
+    """Like :func:`get_law`, but only a Chinchilla-form law ``E + A/N^alpha + B/D^beta``.
+
+    Kaplan's law has another functional form; asking for it raises a one-line
+    :class:`~scalinglaws.errors.InputError` saying which ``purpose`` needs the Chinchilla form.
+    """
+    law = get_law(name)
+    if not isinstance(law, ParametricLaw):
+        raise InputError(f"{purpose} needs a Chinchilla-form law, not {law.name!r}")
+    return law

@@ -37,7 +37,7 @@ from scipy.stats import norm
 
 from scalinglaws.allocation import flops_for_optimal_params, optimal_tokens
 from scalinglaws.errors import InputError
-from scalinglaws.laws import ParametricLaw, get_law
+from scalinglaws.laws import ParametricLaw, get_parametric_law
 from scalinglaws.testtime import pass_at_k
 
 __all__ = [
@@ -671,10 +671,7 @@ def inference_flops(params: Any, tokens: Any, samples: Any = 1) -> float | np.nd
 
 
 def _law(law: Any) -> ParametricLaw:
-    out = get_law(law)
-    if not isinstance(out, ParametricLaw):
-        raise InputError(f"the exchange needs a Chinchilla-form law, got {out.name!r}")
-    return out
+    return get_parametric_law(law, "the test-time exchange")
 
 
 def _train_tokens(law: ParametricLaw, n: np.ndarray, tokens_per_param: float | None) -> np.ndarray:

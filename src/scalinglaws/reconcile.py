@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from scalinglaws.errors import InputError
-from scalinglaws.laws import ParametricLaw, get_law
+from scalinglaws.laws import get_parametric_law
 from scalinglaws.validation import positive_array as _positive
 
 __all__ = [
@@ -378,9 +378,7 @@ def simulate_kaplan_study(
     -------
     KaplanStudy
     """
-    law = get_law(law)
-    if not isinstance(law, ParametricLaw):
-        raise InputError("simulate_kaplan_study needs a Chinchilla-form law, not 'kaplan'")
+    law = get_parametric_law(law, "simulate_kaplan_study")
     if isinstance(n_models, bool) or not isinstance(n_models, int) or n_models < 3:
         raise InputError(f"n_models must be an integer >= 3, got {n_models!r}")
     if isinstance(n_budgets, bool) or not isinstance(n_budgets, int) or n_budgets < 3:
@@ -470,9 +468,7 @@ def implied_inference_demand(law: Any, params: Any, tokens: Any) -> float:
     tokens : float
         Training tokens D.
     """
-    law = get_law(law)
-    if not isinstance(law, ParametricLaw):
-        raise InputError("implied_inference_demand needs a Chinchilla-form law, not 'kaplan'")
+    law = get_parametric_law(law, "implied_inference_demand")
     n = _positive(params, "params")
     d = _positive(tokens, "tokens")
     if n.size != 1 or d.size != 1:

@@ -25,7 +25,7 @@ import pandas as pd
 
 from scalinglaws.allocation import compute_optimal
 from scalinglaws.errors import InputError
-from scalinglaws.laws import ParametricLaw, as_positive, get_law
+from scalinglaws.laws import ParametricLaw, as_positive, get_parametric_law
 
 __all__ = [
     "frontier_exponent",
@@ -38,10 +38,7 @@ __all__ = [
 
 
 def _law(law: Any) -> ParametricLaw:
-    out = get_law(law)
-    if not isinstance(out, ParametricLaw):
-        raise InputError(f"law must be a Chinchilla-form ParametricLaw, got {type(out).__name__}")
-    return out
+    return get_parametric_law(law, "the frontier analysis")
 
 
 def frontier_exponent(law: Any = "hoffmann") -> float:

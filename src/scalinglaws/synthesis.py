@@ -22,7 +22,7 @@ import numpy as np
 from scalinglaws.allocation import compute_optimal, flops_for_optimal_params
 from scalinglaws.datawall import STOCK_MEDIAN
 from scalinglaws.errors import InputError
-from scalinglaws.laws import ParametricLaw, as_positive, get_law
+from scalinglaws.laws import ParametricLaw, as_positive, get_parametric_law
 from scalinglaws.slowdown import flops_for_loss, frontier_loss
 from scalinglaws.trends import TrendFit
 
@@ -35,10 +35,7 @@ __all__ = [
 
 
 def _law(law: Any) -> ParametricLaw:
-    out = get_law(law)
-    if not isinstance(out, ParametricLaw):
-        raise InputError(f"law must be a Chinchilla-form law, got {out.name!r}")
-    return out
+    return get_parametric_law(law, "the synthesis")
 
 
 def years_of_trend(multiplier: Any, growth_per_year: Any) -> float | np.ndarray:
