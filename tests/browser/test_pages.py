@@ -114,6 +114,26 @@ def test_toc_pages_built() -> None:
     assert not missing, f"_toc.yml entries without a built page: {missing}"
 
 
+# A table separator row (Sphinx turns "---" into an em dash), a glue or cite role, a directive fence.
+_RAW_MARKUP = re.compile(r"\|\s*:?(?:-{3,}|\u2014+):?\s*\||\{glue:|\{cite:|```\{")
+
+
+def test_no_unrendered_markup() -> None:
+    """No page shows Markdown or MyST source as text: a table's |---| row, a glue or cite role, a fence."""
+    _require_build()
+    offenders = {}
+    for doc in PAGES:
+        if not _page_path(doc).is_file():
+            continue  # reported by test_toc_pages_built
+        html = _page_path(doc).read_text(encoding="utf-8")
+        text = re.sub(r"<(script|style|pre|code)\b.*?</\1>", "", html, flags=re.S)
+        text = re.sub(r"<[^>]+>", "", text)
+        found = _RAW_MARKUP.findall(text)
+        if found:
+            offenders[doc] = found[:3]
+    assert not offenders, f"unrendered markup: {offenders}"
+
+
 #: ``<link rel=...>`` values that make the browser fetch the ``href``.
 FETCHED_RELS = {"stylesheet", "preload", "modulepreload", "prefetch", "icon", "manifest"}
 _CSS_URL = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])\s*((?:https?:)?//[^'")\s]+)""")
