@@ -109,3 +109,39 @@ def test_interval_coverage_of_power_law():
 def test_bad_inputs(call, msg):
     with pytest.raises(InputError, match=msg):
         call()
+
+
+def test_residual_bootstrap_and_band():
+    """The residual bootstrap works on 3 points (a pairs resample often has one distinct x) and
+    the pointwise band contains the fitted curve."""
+    x = np.array([1e8, 1e9, 1e10])
+    y = 30.0 * x**-0.2 * np.exp([0.01, -0.02, 0.01])
+    f = fit_power_law(x, y, n_boot=300, seed=1, bootstrap="residual")
+    assert f.bootstrap == "residual" and f.n_converged == 300 and f.boot.shape == (300, 2)
+    lo, hi = f.intervals["alpha"]
+    assert lo < f.alpha < hi
+    blo, bhi = f.band(x)
+    assert np.all(blo <= f.predict(x)) and np.all(f.predict(x) <= bhi)
+    with pytest.raises(InputError, match="bootstrap must be"):
+        fit_power_law(x, y, bootstrap="wild")
+
+
+def test_saturating_linear_space_weighted_parametric():
+    """Residuals in y with inverse-variance weights and a parametric bootstrap recover the law."""
+    x = np.geomspace(1e16, 1e20, 13)
+    E, A, alpha = 1.8, 1.2 * 1e18**0.15, 0.15
+    y = E + A * x**-alpha
+    f = fit_saturating_power_law(x, y, 0, space="linear")
+    assert f.converged
+    assert f.E == pytest.approx(E, rel=1e-6) and f.alpha == pytest.approx(alpha, rel=1e-6)
+    sd = np.full(x.size, 0.01)
+    noisy = y + sd * np.random.default_rng(0).standard_normal(x.size)
+    g = fit_saturating_power_law(x, noisy, 300, 3, space="linear", sigma=sd, bootstrap="parametric")
+    assert g.n_converged >= 285
+    assert g.intervals["alpha"][0] < alpha < g.intervals["alpha"][1]
+    lo, hi = g.band(x)
+    assert np.all(lo <= g.predict(x)) and np.all(g.predict(x) <= hi)
+    with pytest.raises(InputError, match="needs sigma"):
+        fit_saturating_power_law(x, y, 10, bootstrap="parametric")
+    with pytest.raises(InputError, match="space must be"):
+        fit_saturating_power_law(x, y, 10, space="loglog")

@@ -5,6 +5,7 @@ It holds what the first chapter needs:
 * :func:`fit_loglog` and :func:`fit_floor`: a plain power law ``y = A x^-alpha`` and a saturating
   one ``y = E + A x^-alpha``, both fitted by least squares on ``ln y`` (multiplicative noise), each
   with a seeded residual-bootstrap interval and the optimiser's convergence flag (:class:`LawFit`);
+  thin wrappers of :mod:`scalinglaws.powerlaw`, which holds the fits;
 
 * :func:`lambada_cross_entropy`: Pythia's LAMBADA perplexity turned into a cross-entropy (nats per
   target word) per model size (Biderman et al. 2023, zero-shot evaluations);
@@ -26,9 +27,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import OptimizeWarning, curve_fit, least_squares
+from scipy.optimize import OptimizeWarning, curve_fit
 
 from scalinglaws.errors import InputError
+from scalinglaws.powerlaw import CurveFit, fit_power_law, fit_saturating_power_law
 from scalinglaws.validation import positive_array as _positive
 
 __all__ = [
@@ -404,25 +406,33 @@ def _ci(values: np.ndarray, level: float) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
-def _result(law, point, ok, boot, oks, lx, ly, pred, n_boot, seed, level) -> LawFit:
-    boot = np.asarray(boot, dtype=np.float64).reshape(-1, 3)
-    if boot.shape[0] < 2:
+def _result(fit: CurveFit, lx: np.ndarray, ly: np.ndarray) -> LawFit:
+    """A :class:`LawFit` from the generic :class:`~scalinglaws.powerlaw.CurveFit`."""
+    p = fit.params
+    E = float(p.get("E", 0.0))
+    point = (E, float(np.log(p["A"])), float(p["alpha"]))
+    reps = fit.boot
+    if reps.shape[0] >= 2:
+        e_col = reps[:, 0] if "E" in p else np.zeros(reps.shape[0])
+        boot = np.column_stack([e_col, np.log(reps[:, -2]), reps[:, -1]])
+    else:
         boot = np.array([point, point], dtype=np.float64)
-    E, log_a, alpha = (float(v) for v in point)
+    pred = np.log(fit.predict(np.exp(lx)))
+    level = fit.level
     return LawFit(
-        law=law,
-        A=float(np.exp(log_a)),
-        alpha=alpha,
+        law="power law" if fit.kind == "power_law" else "saturating",
+        A=float(p["A"]),
+        alpha=float(p["alpha"]),
         E=E,
         A_ci=tuple(float(v) for v in np.exp(_ci(boot[:, 1], level))),
         alpha_ci=_ci(boot[:, 2], level),
         E_ci=_ci(boot[:, 0], level),
-        converged=bool(ok),
-        boot_converged=float(np.mean(oks)) if len(oks) else 0.0,
+        converged=fit.converged,
+        boot_converged=fit.n_converged / fit.n_boot if fit.n_boot else 0.0,
         rmse_log=float(np.sqrt(np.mean((ly - pred) ** 2))),
         n=int(lx.size),
-        n_boot=n_boot,
-        seed=seed,
+        n_boot=fit.n_boot,
+        seed=fit.seed,
         level=level,
         boot=boot,
     )
@@ -431,9 +441,11 @@ def _result(law, point, ok, boot, oks, lx, ly, pred, n_boot, seed, level) -> Law
 def fit_loglog(x: Any, y: Any, *, n_boot: int = 400, seed: int = 42, level: float = 0.95) -> LawFit:
     """Plain power law ``y = A x^-alpha`` by ordinary least squares of ``ln y`` on ``ln x``.
 
-    The interval comes from a residual bootstrap (``np.random.default_rng(seed)``): residuals of
-    ``ln y``, inflated by ``sqrt(n / (n - 2))`` for the two fitted parameters, are resampled onto
-    the fitted line and the line refitted ``n_boot`` times.
+    A thin wrapper of :func:`scalinglaws.powerlaw.fit_power_law` with its residual bootstrap
+    (``np.random.default_rng(seed)``): residuals of ``ln y``, inflated by ``sqrt(n / (n - 2))``
+    for the two fitted parameters, are resampled onto the fitted line and the line refitted
+    ``n_boot`` times (a pairs bootstrap would often draw a single distinct x from the 3-point
+    windows the chapter fits).
 
     Parameters
     ----------
@@ -453,88 +465,19 @@ def fit_loglog(x: Any, y: Any, *, n_boot: int = 400, seed: int = 42, level: floa
     """
     x, y = _xy(x, y, 3)
     n_boot, seed, level = _boot_args(n_boot, seed, level)
-    lx, ly = np.log(x), np.log(y)
-    design = np.column_stack([np.ones_like(lx), -lx])
-    coef, *_ = np.linalg.lstsq(design, ly, rcond=None)
-    pred = design @ coef
-    resid = (ly - pred) * np.sqrt(lx.size / (lx.size - 2))
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, lx.size, size=(n_boot, lx.size))
-    samples = pred[None, :] + resid[idx]
-    coefs, *_ = np.linalg.lstsq(design, samples.T, rcond=None)
-    boot = np.column_stack([np.zeros(n_boot), coefs[0], coefs[1]])
-    ok = bool(np.all(np.isfinite(coef)))
-    return _result(
-        "power law",
-        (0.0, coef[0], coef[1]),
-        ok,
-        boot,
-        np.ones(n_boot),
-        lx,
-        ly,
-        pred,
-        n_boot,
-        seed,
-        level,
-    )
-
-
-def _floor_solve(
-    lx: np.ndarray,
-    ly: np.ndarray,
-    starts: list[np.ndarray],
-    tol: float = 1e-12,
-    max_nfev: int = 2000,
-) -> tuple[np.ndarray, bool, float]:
-    """Least squares of ``ln y`` against ``logaddexp(a - alpha ln x, e)`` over several starts.
-
-    Parameters are ``(e, a, alpha)`` with ``E = exp(e)``, ``A = exp(a)``; bounds keep
-    ``0 <= alpha <= 5`` and ``E <= min(y)``.
-    """
-    e_hi = float(ly.min())
-    lower, upper = [e_hi - 30.0, -np.inf, 0.0], [e_hi, np.inf, 5.0]
-
-    def resid(p: np.ndarray) -> np.ndarray:
-        return np.logaddexp(p[1] - p[2] * lx, p[0]) - ly
-
-    def jac(p: np.ndarray) -> np.ndarray:
-        t = p[1] - p[2] * lx
-        w = np.exp(t - np.logaddexp(t, p[0]))  # share of the reducible term
-        return np.column_stack([1.0 - w, w, -w * lx])
-
-    best = None
-    for p0 in starts:
-        p0 = np.clip(p0, np.array(lower) + 1e-9, np.array(upper) - 1e-9)
-        with np.errstate(all="ignore"):
-            r = least_squares(
-                resid,
-                p0,
-                jac=jac,
-                bounds=(lower, upper),
-                method="trf",
-                xtol=tol,
-                ftol=tol,
-                gtol=tol,
-                max_nfev=max_nfev,
-            )
-        cost = float(r.cost)
-        if np.all(np.isfinite(r.x)) and (best is None or cost < best[2] - 1e-15):
-            best = (r.x.copy(), bool(r.status > 0), cost)
-    if best is None:
-        return np.full(3, np.nan), False, np.inf
-    return best
+    fit = fit_power_law(x, y, n_boot, seed, level=level, bootstrap="residual")
+    return _result(fit, np.log(x), np.log(y))
 
 
 def fit_floor(x: Any, y: Any, *, n_boot: int = 400, seed: int = 42, level: float = 0.95) -> LawFit:
     """Saturating power law ``y = E + A x^-alpha`` by least squares on ``ln y``.
 
-    The model is written ``ln y = logaddexp(ln A - alpha ln x, ln E)`` (as in Hoffmann et al.
-    2022, App. D.2, and Porian et al. 2024, ``analysis.py``) and fitted with scipy's bounded
-    trust-region least squares from a grid of 16 starts (``E`` at 0, 50, 80, 95 % of ``min y``;
-    ``alpha`` in 0.05, 0.2, 0.5, 1), keeping the lowest cost; ``0 <= alpha <= 5``,
-    ``0 < E <= min(y)``. The interval is a residual bootstrap in ``ln y`` (residuals inflated by
-    ``sqrt(n / (n - 3))``), each refit started from the point estimate (at most 100 evaluations; refits that do not converge
-    are left out of the interval and counted in ``boot_converged``).
+    A thin wrapper of :func:`scalinglaws.powerlaw.fit_saturating_power_law` (model
+    ``ln y = logaddexp(ln A - alpha ln x, ln E)`` as in Hoffmann et al. 2022, App. D.2, and
+    Porian et al. 2024, ``analysis.py``; bounded trust-region least squares from 16 starts,
+    ``0 <= alpha <= 5``, ``0 < E <= min(y)``) with its residual bootstrap in ``ln y`` (residuals
+    inflated by ``sqrt(n / (n - 3))``; refits that do not converge are left out of the interval
+    and counted in ``boot_converged``).
 
     Parameters
     ----------
@@ -549,38 +492,5 @@ def fit_floor(x: Any, y: Any, *, n_boot: int = 400, seed: int = 42, level: float
     """
     x, y = _xy(x, y, 4)
     n_boot, seed, level = _boot_args(n_boot, seed, level)
-    lx, ly = np.log(x), np.log(y)
-    ymin, ymean = float(y.min()), float(y.mean())
-    starts = []
-    for frac in (0.0, 0.5, 0.8, 0.95):
-        e0 = np.log(max(frac, 1e-6) * ymin)
-        for alpha0 in (0.05, 0.2, 0.5, 1.0):
-            reducible = max(ymean - frac * ymin, 1e-6 * ymean)
-            a0 = np.log(reducible) + alpha0 * float(lx.mean())
-            starts.append(np.array([e0, a0, alpha0]))
-    p, ok, _ = _floor_solve(lx, ly, starts)
-    if not np.all(np.isfinite(p)):
-        raise InputError("the saturating power-law fit failed from every start")
-    pred = np.logaddexp(p[1] - p[2] * lx, p[0])
-    resid = (ly - pred) * np.sqrt(lx.size / (lx.size - 3))
-    rng = np.random.default_rng(seed)
-    boot, oks = [], []
-    for _ in range(n_boot):
-        lyb = pred + resid[rng.integers(0, lx.size, size=lx.size)]
-        pb, okb, _ = _floor_solve(lx, lyb, [p], tol=1e-8, max_nfev=100)
-        if okb and np.all(np.isfinite(pb)):
-            boot.append((np.exp(pb[0]), pb[1], pb[2]))
-        oks.append(okb)
-    return _result(
-        "saturating",
-        (float(np.exp(p[0])), p[1], p[2]),
-        ok,
-        boot,
-        oks,
-        lx,
-        ly,
-        pred,
-        n_boot,
-        seed,
-        level,
-    )
+    fit = fit_saturating_power_law(x, y, n_boot, seed, level=level, bootstrap="residual")
+    return _result(fit, np.log(x), np.log(y))

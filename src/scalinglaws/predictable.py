@@ -12,13 +12,10 @@ bootstrap interval and the relative error of each prediction. ``C_ref`` is the g
 of the fitted budgets (it only conditions the optimisation). A plain power law ``L = k C**(-s)``
 (no irreducible term) is fitted on the same points for comparison.
 
-The fit is weighted least squares by variable projection: for a fixed alpha the model is linear
-in (E, A), solved in closed form under the bounds; the profiled error is minimised over a grid of
-801 log-spaced alphas in [1e-3, 3] and then refined with ``scipy.optimize.minimize_scalar``
-(bounded). ``converged`` is True when the refinement succeeded and the optimum is interior to the
-grid (bootstrap refits use a parabolic refinement, vectorised). The bootstrap is parametric when per-point
-standard deviations of the loss are given (e.g. Porian et al.'s ``loss_star_std``), otherwise
-it resamples residuals.
+The fit is :func:`scalinglaws.powerlaw.fit_saturating_power_law` with residuals in loss units
+(bounded trust-region least squares from 16 starts, inverse-variance weights when per-point
+standard deviations of the loss are given). The bootstrap is parametric when those standard
+deviations are given (e.g. Porian et al.'s ``loss_star_std``), otherwise it resamples residuals.
 """
 
 from __future__ import annotations
@@ -29,9 +26,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize_scalar
 
 from scalinglaws.errors import InputError
+from scalinglaws.powerlaw import fit_power_law, fit_saturating_power_law
 
 __all__ = [
     "SaturatingFit",
@@ -70,7 +67,7 @@ def _level(level: Any) -> float:
 
 @dataclass(frozen=True)
 class SaturatingFit:
-    """``L(C) = E + A (C/C_ref)**(-alpha)`` fitted by bounded least squares.
+    """``L(C) = E + A (C/C_ref)**(-alpha)`` fitted by bounded least squares (loss units).
 
     Attributes
     ----------
@@ -89,11 +86,11 @@ class SaturatingFit:
     rmse : float
         Root-mean-square residual of the fit (loss units).
     converged : bool
-        Scalar refinement succeeded, the optimum alpha is interior to the grid and A > 0.
+        The optimiser (scipy ``least_squares``) reported convergence.
     message : str
         ``"converged"`` or the reason it did not.
     boot_converged : float
-        Fraction of bootstrap refits with an interior alpha and A > 0.
+        Fraction of bootstrap refits that converged (only those enter the intervals).
     level : float
     n_boot, seed : int
     boot_params : numpy.ndarray
@@ -139,88 +136,6 @@ class SaturatingFit:
         return d
 
 
-_ALPHA_GRID = np.logspace(-3.0, math.log10(3.0), 801)
-
-
-def _profile(
-    x: np.ndarray, y: np.ndarray, w: np.ndarray, alpha: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Best (E, A) and weighted SSE for every replicate row of ``y`` and every ``alpha``.
-
-    For fixed alpha the model ``E + A exp(-alpha x)`` is linear in (E, A): solve the weighted
-    normal equations in closed form, then enforce ``0 <= E < min(y)`` and ``A >= 0``
-    (variable projection). Shapes: y (B, n), alpha (G,) -> outputs (B, G).
-    """
-    z = np.exp(-np.outer(alpha, x))  # (G, n)
-    sw = w.sum()
-    sz = z @ w  # (G,)
-    szz = (z * z) @ w
-    sy = y @ w  # (B,)
-    syy = (y * y) @ w
-    szy = y @ (z * w).T  # (B, G)
-    det = sw * szz - sz * sz
-    with np.errstate(divide="ignore", invalid="ignore"):
-        a = (sw * szy - sz[None, :] * sy[:, None]) / det[None, :]
-        e = (sy[:, None] - a * sz[None, :]) / sw
-        ymin = y.min(axis=1, keepdims=True) * (1.0 - 1e-9)
-        low = e < 0.0
-        e = np.where(low, 0.0, e)
-        a = np.where(low, szy / szz[None, :], a)
-        high = e > ymin
-        e = np.where(high, ymin, e)
-        a = np.where(high, (szy - ymin * sz[None, :]) / szz[None, :], a)
-        neg = a < 0.0
-        a = np.where(neg, 0.0, a)
-        e = np.where(neg, np.minimum(sy[:, None] / sw, ymin), e)
-    sse = (
-        syy[:, None]
-        - 2 * e * sy[:, None]
-        - 2 * a * szy
-        + e * e * sw
-        + 2 * e * a * sz[None, :]
-        + a * a * szz[None, :]
-    )
-    return e, a, np.maximum(sse, 0.0)
-
-
-def _solve_many(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Grid search over alpha plus parabolic refinement in log alpha: (B, 3) of (E, A, alpha)."""
-    e, a, sse = _profile(x, y, w, _ALPHA_GRID)
-    k = np.clip(np.argmin(sse, axis=1), 1, len(_ALPHA_GRID) - 2)
-    rows = np.arange(len(y))
-    la = np.log(_ALPHA_GRID)
-    f0, f1, f2 = sse[rows, k - 1], sse[rows, k], sse[rows, k + 1]
-    h = la[1] - la[0]
-    den = f0 - 2 * f1 + f2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        shift = np.where(den > 0, 0.5 * h * (f0 - f2) / den, 0.0)
-    alpha = np.exp(la[k] + np.clip(shift, -h, h))
-    out = np.empty((len(y), 3))
-    for i in range(len(y)):  # cheap: one alpha per replicate
-        ei, ai, _ = _profile(x, y[i : i + 1], w, alpha[i : i + 1])
-        out[i] = (ei[0, 0], ai[0, 0], alpha[i])
-    return out
-
-
-def _solve(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, bool, str]:
-    """Point estimate: grid, then bounded scalar minimisation of the profiled SSE in log alpha."""
-    _, _, sse = _profile(x, y[None, :], w, _ALPHA_GRID)
-    k = int(np.argmin(sse[0]))
-    la = np.log(_ALPHA_GRID)
-    lo, hi = la[max(k - 1, 0)], la[min(k + 1, len(la) - 1)]
-
-    def f(log_alpha: float) -> float:
-        return float(_profile(x, y[None, :], w, np.array([math.exp(log_alpha)]))[2][0, 0])
-
-    res = minimize_scalar(f, bounds=(lo, hi), method="bounded", options={"xatol": 1e-10})
-    alpha = math.exp(float(res.x))
-    e, a, _ = _profile(x, y[None, :], w, np.array([alpha]))
-    interior = 0 < k < len(la) - 1
-    ok = bool(res.success) and interior and a[0, 0] > 0
-    msg = "converged" if ok else ("alpha at the grid edge" if not interior else str(res.message))
-    return np.array([e[0, 0], a[0, 0], alpha]), ok, msg
-
-
 def fit_saturating(
     flops: Any,
     loss: Any,
@@ -232,6 +147,9 @@ def fit_saturating(
 ) -> SaturatingFit:
     """Fit ``L(C) = E + A (C/C_ref)**(-alpha)`` with a seeded bootstrap.
 
+    A thin wrapper of :func:`scalinglaws.powerlaw.fit_saturating_power_law` with residuals in
+    loss (linear) space: bounded trust-region least squares from 16 starts.
+
     Parameters
     ----------
     flops : array-like
@@ -239,8 +157,10 @@ def fit_saturating(
     loss : array-like
         Loss at each budget (e.g. nats/token), positive.
     loss_std : array-like, optional
-        Per-point standard deviation of the loss; used for a parametric bootstrap (and inverse-
-        variance weights). Without it, residuals are resampled.
+        Per-point standard deviation of the loss (>= 0; values below 1e-3 of the median positive
+        one are raised to it): inverse-variance weights and a parametric bootstrap (the fitted
+        curve plus Gaussian noise). Without it, residuals are resampled (inflated by
+        ``sqrt(n / (n - 3))``).
     n_boot, seed, level
         Bootstrap resamples (>= 10), ``np.random.default_rng`` seed, interval level.
 
@@ -257,44 +177,41 @@ def fit_saturating(
     n_boot = _int_param(n_boot, "n_boot", 10)
     seed = _int_param(seed, "seed", 0)
     lvl = _level(level)
+    sigma = None
     if loss_std is not None:
         s = _arr(loss_std, "loss_std", positive=False)
-        if s.shape != c.shape or np.any(s < 0):
-            raise InputError("loss_std must be non-negative and as long as flops")
-        w = 1.0 / np.maximum(s, 1e-3 * float(np.median(s[s > 0])) if np.any(s > 0) else 1.0)
-        w = w / w.mean()
-    else:
-        s = None
-        w = np.ones_like(y)
+        if s.shape != c.shape or np.any(s < 0) or not np.any(s > 0):
+            raise InputError("loss_std must be non-negative, not all zero and as long as flops")
+        sigma = np.maximum(s, 1e-3 * float(np.median(s[s > 0])))
+    fit = fit_saturating_power_law(
+        c,
+        y,
+        n_boot,
+        seed,
+        level=lvl,
+        bootstrap="residual" if sigma is None else "parametric",
+        space="linear",
+        sigma=sigma,
+    )
     c_ref = float(np.exp(np.mean(np.log(c))))
-    x = np.log(c / c_ref)
-    p, ok, msg = _solve(x, y, w)
-    fitted = p[0] + p[1] * np.exp(-p[2] * x)
-    resid = y - fitted
-    rng = np.random.default_rng(seed)
-    if s is not None:
-        yb = y[None, :] + s[None, :] * rng.standard_normal((n_boot, len(y)))
-    else:
-        yb = fitted[None, :] + rng.choice(resid, size=(n_boot, len(y)), replace=True)
-    yb = yb[np.all(yb > 0, axis=1)]
-    boot = _solve_many(x, yb, w)
-    interior = (boot[:, 2] > _ALPHA_GRID[1]) & (boot[:, 2] < _ALPHA_GRID[-2])
-    oks = interior & (boot[:, 1] > 0)
+    E, alpha = fit.params["E"], fit.params["alpha"]
+    boot = fit.boot.copy()
+    boot[:, 1] *= c_ref ** (-boot[:, 2])  # A at C_ref
     q = [(1.0 - lvl) / 2.0, (1.0 + lvl) / 2.0]
-    ci = np.quantile(boot, q, axis=0)
+    ci = np.quantile(boot, q, axis=0) if len(boot) else np.full((2, 3), np.nan)
     return SaturatingFit(
-        E=float(p[0]),
-        A=float(p[1]),
-        alpha=float(p[2]),
+        E=float(E),
+        A=float(fit.params["A"] * c_ref ** (-alpha)),
+        alpha=float(alpha),
         C_ref=c_ref,
         E_ci=(float(ci[0, 0]), float(ci[1, 0])),
         A_ci=(float(ci[0, 1]), float(ci[1, 1])),
         alpha_ci=(float(ci[0, 2]), float(ci[1, 2])),
         n=len(c),
-        rmse=float(np.sqrt(np.mean(resid**2))),
-        converged=ok,
-        message=msg,
-        boot_converged=float(np.mean(oks)) if len(oks) else 0.0,
+        rmse=float(np.sqrt(np.mean((y - fit.predict(c)) ** 2))),
+        converged=fit.converged,
+        message="converged" if fit.converged else fit.message,
+        boot_converged=fit.n_converged / n_boot,
         level=lvl,
         n_boot=n_boot,
         seed=seed,
@@ -401,9 +318,8 @@ def predict_large_end(
     )
     pred = fit.predict(c)
     lo, hi = fit.interval(c)
-    lx, ly = np.log(c[used]), np.log(y[used])
-    slope, icpt = np.polyfit(lx, ly, 1)
-    pl = np.exp(icpt + slope * np.log(c))
+    plain = fit_power_law(c[used], y[used], 0)  # point estimate only: log-log OLS
+    pl = plain.predict(c)
     table = pd.DataFrame(
         {
             "flops": c,
@@ -429,5 +345,5 @@ def predict_large_end(
         max_abs_rel_error=float(held["rel_error"].abs().max()),
         largest_rel_error=float(table["rel_error"].iloc[-1]),
         power_law_largest_rel_error=float(table["power_law_rel_error"].iloc[-1]),
-        power_law_exponent=float(-slope),
+        power_law_exponent=float(plain.alpha),
     )

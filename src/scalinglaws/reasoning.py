@@ -35,9 +35,11 @@ import pandas as pd
 from scipy.optimize import OptimizeWarning, brentq, curve_fit
 from scipy.stats import norm
 
+from scalinglaws import powerlaw
 from scalinglaws.allocation import flops_for_optimal_params, optimal_tokens
 from scalinglaws.errors import InputError
 from scalinglaws.laws import ParametricLaw, get_parametric_law
+from scalinglaws.powerlaw import CurveFit
 from scalinglaws.testtime import pass_at_k
 
 __all__ = [
@@ -117,6 +119,9 @@ def _quantiles(boot: np.ndarray, level: float) -> tuple[float, float]:
 class LogLinearFit:
     """OLS fit ``y = intercept + gain * log2(x)`` with a pairs-bootstrap interval.
 
+    A view of the generic :class:`scalinglaws.powerlaw.CurveFit` (kind "log_linear") under the
+    names this chapter uses.
+
     Attributes
     ----------
     intercept : float
@@ -134,10 +139,12 @@ class LogLinearFit:
     n_boot, seed : int
         Bootstrap resamples and seed of ``np.random.default_rng``.
     converged : bool
-        Always True: OLS has a closed form.
-    boot : numpy.ndarray, shape (n_boot, 2)
+        True when the closed-form OLS estimate is finite.
+    boot : numpy.ndarray, shape (n_ok, 2)
         Bootstrap replicates of ``(intercept, gain)``; resamples whose ``x`` are all equal
-        are redrawn.
+        are skipped (``n_ok <= n_boot``).
+    fit : CurveFit
+        The underlying generic fit (params ``m`` = gain, ``q`` = intercept).
     """
 
     intercept: float
@@ -150,30 +157,17 @@ class LogLinearFit:
     seed: int
     converged: bool
     boot: np.ndarray = field(repr=False)
+    fit: CurveFit = field(repr=False, compare=False)
 
     def predict(self, x: Any) -> np.ndarray:
         """Fitted ``y`` at ``x`` (positive)."""
-        lx = np.log2(_finite_array(x, "x", positive=True))
-        return self.intercept + self.gain * lx
+        return self.fit.predict(_finite_array(x, "x", positive=True))
 
     def band(self, x: Any) -> pd.DataFrame:
         """Columns ``x``, ``fit``, ``lo``, ``hi``: the fitted line and its pointwise interval."""
         xs = _finite_array(x, "x", positive=True)
-        lx = np.log2(xs)
-        reps = self.boot[:, :1] + self.boot[:, 1:2] * lx[None, :]
-        q = (1.0 - self.level) / 2.0
-        lo, hi = np.quantile(reps, [q, 1.0 - q], axis=0)
-        fit = self.intercept + self.gain * lx
-        return pd.DataFrame(
-            {"x": xs, "fit": fit, "lo": np.minimum(lo, fit), "hi": np.maximum(hi, fit)}
-        )
-
-
-def _ols(lx: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    xm = lx.mean()
-    sxx = np.sum((lx - xm) ** 2)
-    slope = float(np.sum((lx - xm) * (y - y.mean())) / sxx)
-    return float(y.mean() - slope * xm), slope
+        lo, hi = self.fit.band(xs)
+        return pd.DataFrame({"x": xs, "fit": self.fit.predict(xs), "lo": lo, "hi": hi})
 
 
 def fit_log_linear(
@@ -182,7 +176,8 @@ def fit_log_linear(
     """Fit ``y = intercept + gain * log2(x)`` by OLS; seeded pairs bootstrap for the gain.
 
     Used for accuracy against thinking tokens (o1-style test-time scaling): ``gain`` is the
-    accuracy gained per doubling of tokens.
+    accuracy gained per doubling of tokens. A thin wrapper of
+    :func:`scalinglaws.powerlaw.fit_log_linear` (pairs bootstrap).
 
     Parameters
     ----------
@@ -204,35 +199,24 @@ def fit_log_linear(
         raise InputError(f"x and y must have the same length, got {xs.size} and {ys.size}")
     if xs.size < 3:
         raise InputError(f"need at least 3 points for a log-linear fit, got {xs.size}")
-    lx = np.log2(xs)
-    if np.ptp(lx) == 0:
+    if np.ptp(xs) == 0:
         raise InputError("x must take at least two distinct values")
     seed = _int_at_least(seed, "seed", 0)
     n_boot = _int_at_least(n_boot, "n_boot", 10)
     level = _level(level)
-    intercept, gain = _ols(lx, ys)
-    resid = ys - (intercept + gain * lx)
-    r2 = float(1.0 - np.sum(resid**2) / np.sum((ys - ys.mean()) ** 2))
-    rng = np.random.default_rng(seed)
-    boot = np.empty((n_boot, 2))
-    i = 0
-    while i < n_boot:
-        idx = rng.integers(0, xs.size, xs.size)
-        if np.ptp(lx[idx]) == 0:
-            continue
-        boot[i] = _ols(lx[idx], ys[idx])
-        i += 1
+    fit = powerlaw.fit_log_linear(xs, ys, n_boot, seed, level=level, bootstrap="pairs")
     return LogLinearFit(
-        intercept=intercept,
-        gain=gain,
-        gain_ci=_quantiles(boot[:, 1], level),
-        r2=r2,
+        intercept=fit.q,
+        gain=fit.m,
+        gain_ci=fit.intervals["m"],
+        r2=fit.r2,
         n=int(xs.size),
         level=level,
         n_boot=n_boot,
         seed=seed,
-        converged=True,
-        boot=boot,
+        converged=fit.converged,
+        boot=fit.boot[:, ::-1].copy(),
+        fit=fit,
     )
 
 
