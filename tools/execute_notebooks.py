@@ -30,8 +30,26 @@ def normalise(nb: nbformat.NotebookNode) -> None:
         cell.metadata.pop("execution", None)
         cell.metadata.pop("papermill", None)
         if cell.cell_type == "code":
-            for out in cell.get("outputs", []):
+            cell["outputs"] = merge_streams(cell.get("outputs", []))
+            for out in cell["outputs"]:
                 out.get("metadata", {}).pop("execution", None)
+
+
+def merge_streams(outputs: list) -> list:
+    """Merge consecutive stdout (or stderr) chunks: how printed text is split depends on timing."""
+    merged: list = []
+    for out in outputs:
+        prev = merged[-1] if merged else None
+        if (
+            out.get("output_type") == "stream"
+            and prev is not None
+            and prev.get("output_type") == "stream"
+            and prev.get("name") == out.get("name")
+        ):
+            prev["text"] = "".join(prev["text"]) + "".join(out["text"])
+        else:
+            merged.append(out)
+    return merged
 
 
 def execute(path: Path) -> float:
