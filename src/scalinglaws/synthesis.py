@@ -3,7 +3,7 @@
 The chapter "What to scale next" puts four numbers side by side: how fast training compute grows
 (:mod:`scalinglaws.trends`), when the stock of public text runs out (:mod:`scalinglaws.datawall`),
 what the next fixed drop in loss costs (:mod:`scalinglaws.slowdown`), and what test-time compute is
-worth in parameters (:mod:`scalinglaws.reasoning`). The helpers here convert between those units:
+worth in parameters (:mod:`scalinglaws.exchange`). The helpers here convert between those units:
 compute multipliers into years of trend growth, a loss step into tokens and a share of the text
 stock, a parameter multiplier into a training-compute multiplier.
 

@@ -1,0 +1,277 @@
+"""Brown et al.'s coverage law: the share of problems solved by at least one of ``k`` samples.
+
+* :func:`coverage_law` is the exponentiated power law ``c(k) = exp(a k**b)``
+  (Brown et al. 2024, arXiv:2407.21787, §3.1 eqs 2-3);
+* :func:`fit_coverage_law` fits it with a seeded bootstrap (over problems when given the
+  per-problem matrix of :func:`pass_at_k_matrix`, else over points);
+* :func:`coverage_exponent_from_anchors` solves it through two published points
+  (:data:`COVERAGE_ANCHORS`);
+* :func:`wilson_interval` is the binomial interval of a pass rate.
+
+Units: ``k`` samples per problem, coverage and pass rates as fractions.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import OptimizeWarning, curve_fit
+from scipy.stats import norm
+
+from scalinglaws.errors import InputError
+from scalinglaws.testtime import pass_at_k
+from scalinglaws.validation import confidence_level, finite_array, finite_real, int_at_least
+
+__all__ = [
+    "COVERAGE_ANCHORS",
+    "CoverageFit",
+    "coverage_exponent_from_anchors",
+    "coverage_law",
+    "fit_coverage_law",
+    "pass_at_k_matrix",
+    "wilson_interval",
+]
+
+
+def _quantiles(boot: np.ndarray, level: float) -> tuple[float, float]:
+    q = (1.0 - level) / 2.0
+    lo, hi = np.quantile(boot, [q, 1.0 - q], axis=0)
+    return float(lo), float(hi)
+
+
+# ------------------------------------------------------------------- coverage law (Brown)
+
+
+#: Published coverage anchors ``(k1, c1, k2, c2)`` (Brown et al. 2024, arXiv:2407.21787).
+#: ``swe-bench-lite``: DeepSeek-Coder-V2-Instruct, 15.9% at 1 sample, 56% at 250 (abstract).
+#: ``math-llama3-8b``: Llama-3-8B-Instruct on MATH, 82.9% at 100 samples, 98.44% at 10,000 (§4).
+COVERAGE_ANCHORS: dict[str, tuple[float, float, float, float]] = {
+    "swe-bench-lite": (1.0, 0.159, 250.0, 0.56),
+    "math-llama3-8b": (100.0, 0.829, 10_000.0, 0.9844),
+}
+
+
+def coverage_law(k: Any, a: float, b: float) -> np.ndarray:
+    """Exponentiated power law ``c(k) = exp(a * k**b)`` (Brown et al. 2024, eqs 2-3).
+
+    ``a = log c(1) < 0`` and ``b < 0`` make coverage rise towards 1 as ``k`` grows.
+    """
+    ks = finite_array(k, "k", positive=True)
+    return np.exp(finite_real(a, "a") * ks ** finite_real(b, "b"))
+
+
+def coverage_exponent_from_anchors(k1: float, c1: float, k2: float, c2: float) -> float:
+    """Exponent ``b`` of ``log c = a k**b`` through two points ``(k1, c1)``, ``(k2, c2)``.
+
+    ``b = log(log c2 / log c1) / log(k2 / k1)``; coverages must lie in (0, 1).
+    """
+    k1, k2 = finite_real(k1, "k1", positive=True), finite_real(k2, "k2", positive=True)
+    c1, c2 = finite_real(c1, "c1"), finite_real(c2, "c2")
+    if not (0 < c1 < 1 and 0 < c2 < 1):
+        raise InputError(f"coverages must lie in (0, 1), got {c1!r} and {c2!r}")
+    if k1 == k2:
+        raise InputError("k1 and k2 must differ")
+    return float(math.log(math.log(c2) / math.log(c1)) / math.log(k2 / k1))
+
+
+@dataclass(frozen=True)
+class CoverageFit:
+    """Fit of ``log c = a k**b`` with bootstrap intervals.
+
+    Attributes
+    ----------
+    a, b : float
+        Point estimates (``a = log c(1)``; ``b < 0`` for rising coverage).
+    a_ci, b_ci : tuple of float
+        Percentile bootstrap intervals at ``level``.
+    converged : bool
+        Whether ``scipy.optimize.curve_fit`` converged on the full data.
+    n_failed : int
+        Bootstrap refits that failed (dropped from the intervals).
+    level : float
+    n_boot, seed : int
+    boot : numpy.ndarray, shape (n_ok, 2)
+        Bootstrap replicates of ``(a, b)``.
+    """
+
+    a: float
+    b: float
+    a_ci: tuple[float, float]
+    b_ci: tuple[float, float]
+    converged: bool
+    n_failed: int
+    level: float
+    n_boot: int
+    seed: int
+    boot: np.ndarray = field(repr=False)
+
+    def predict(self, k: Any) -> np.ndarray:
+        """Fitted coverage at ``k``."""
+        return coverage_law(k, self.a, self.b)
+
+    def band(self, k: Any) -> pd.DataFrame:
+        """Columns ``k``, ``fit``, ``lo``, ``hi``: fitted coverage and pointwise interval."""
+        ks = finite_array(k, "k", positive=True)
+        reps = np.exp(self.boot[:, :1] * ks[None, :] ** self.boot[:, 1:2])
+        q = (1.0 - self.level) / 2.0
+        lo, hi = np.quantile(reps, [q, 1.0 - q], axis=0)
+        fit = self.predict(ks)
+        return pd.DataFrame(
+            {"k": ks, "fit": fit, "lo": np.minimum(lo, fit), "hi": np.maximum(hi, fit)}
+        )
+
+
+def _fit_ab(
+    ks: np.ndarray, cov: np.ndarray, p0: tuple[float, float] | None = None
+) -> tuple[float, float, bool]:
+    """Least squares on log coverage, as Brown et al. (SciPy ``curve_fit`` on ``log c``).
+
+    The start comes from the exact linearisation ``log(-log c) = log(-a) + b log k`` (OLS on
+    the points with ``0 < c < 1``) unless ``p0`` is given; Levenberg-Marquardt then refines it.
+    Returns ``(nan, nan, False)`` if the optimiser fails or ends with ``a > 0`` or ``b > 0``.
+    """
+    logc = np.log(np.clip(cov, 1e-12, 1.0))
+    if p0 is None:
+        inside = (cov > 0) & (cov < 1)
+        if inside.sum() >= 2 and np.ptp(np.log(ks[inside])) > 0:
+            lk = np.log(ks[inside])
+            ly = np.log(-logc[inside])
+            slope = float(np.polyfit(lk, ly, 1)[0])
+            p0 = (-float(np.exp(np.mean(ly - slope * lk))), min(slope, -1e-3))
+        else:
+            p0 = (float(min(logc.min(), -1e-6)), -0.3)
+
+    def f(k, a, b):
+        return a * np.power(k, b)
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", OptimizeWarning)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            popt, _ = curve_fit(f, ks, logc, p0=p0, method="lm", maxfev=2000)
+    except (RuntimeError, ValueError):
+        return float("nan"), float("nan"), False
+    a, b = float(popt[0]), float(popt[1])
+    if not (np.isfinite(a) and np.isfinite(b)) or a > 0 or b > 0:
+        return float("nan"), float("nan"), False
+    return a, b, True
+
+
+def pass_at_k_matrix(n: Any, c_per_problem: Any, ks: Any) -> np.ndarray:
+    """Unbiased pass@k for every problem and budget: shape ``(problems, len(ks))``.
+
+    Thin wrapper over :func:`scalinglaws.testtime.pass_at_k` (Chen et al. 2021, eq 1); the
+    mean over axis 0 is the coverage curve, and resampling rows bootstraps it over problems.
+    """
+    c = np.asarray(c_per_problem).reshape(-1)
+    k = np.asarray(ks).reshape(-1)
+    return np.asarray(pass_at_k(np.asarray(n)[..., None], c[:, None], k[None, :]), dtype=float)
+
+
+def fit_coverage_law(
+    ks: Any,
+    coverage: Any = None,
+    *,
+    per_problem: Any = None,
+    seed: int = 0,
+    n_boot: int = 1000,
+    level: float = 0.95,
+) -> CoverageFit:
+    """Fit Brown et al.'s exponentiated power law ``log c = a k**b`` to a coverage curve.
+
+    Give either ``coverage`` (one value per ``k``; the bootstrap resamples the points) or
+    ``per_problem`` (pass@k per problem, shape ``(problems, len(ks))`` from
+    :func:`pass_at_k_matrix`; the bootstrap resamples problems, the honest choice).
+
+    Parameters
+    ----------
+    ks : array_like
+        Sample budgets (positive), at least 3 distinct.
+    coverage : array_like, optional
+        Coverage (fraction in (0, 1]) at each ``k``.
+    per_problem : array_like, optional
+        Per-problem pass@k matrix.
+    seed, n_boot, level
+        Bootstrap settings.
+
+    Returns
+    -------
+    CoverageFit
+    """
+    k = finite_array(ks, "ks", positive=True)
+    if np.unique(k).size < 3:
+        raise InputError("need at least 3 distinct k for a coverage-law fit")
+    seed = int_at_least(seed, "seed", 0)
+    n_boot = int_at_least(n_boot, "n_boot", 10)
+    level = confidence_level(level)
+    if (coverage is None) == (per_problem is None):
+        raise InputError("give exactly one of coverage and per_problem")
+    rng = np.random.default_rng(seed)
+    if per_problem is not None:
+        mat = np.asarray(per_problem, dtype=np.float64)
+        if mat.ndim != 2 or mat.shape[1] != k.size or not np.all(np.isfinite(mat)):
+            raise InputError(f"per_problem must be finite with shape (problems, {k.size})")
+        if np.any((mat < 0) | (mat > 1)):
+            raise InputError("per_problem values must lie in [0, 1]")
+        cov = mat.mean(axis=0)
+        m = mat.shape[0]
+        samples = [(k, mat[rng.integers(0, m, m)].mean(axis=0)) for _ in range(n_boot)]
+    else:
+        cov = finite_array(coverage, "coverage")
+        if cov.size != k.size:
+            raise InputError(f"coverage must have one value per k ({k.size}), got {cov.size}")
+        if np.any((cov <= 0) | (cov > 1)):
+            raise InputError("coverage must lie in (0, 1]")
+        samples = []
+        while len(samples) < n_boot:
+            idx = rng.integers(0, k.size, k.size)
+            if np.unique(k[idx]).size >= 2:
+                samples.append((k[idx], cov[idx]))
+    if np.any(cov <= 0):
+        raise InputError("coverage must be positive at every k")
+    a, b, ok = _fit_ab(k, cov)
+    start = (a, b) if ok else None
+    reps = np.array([_fit_ab(kk, cc, start)[:2] for kk, cc in samples])
+    good = np.all(np.isfinite(reps), axis=1)
+    reps = reps[good]
+    if reps.shape[0] == 0:
+        raise InputError("every bootstrap refit of the coverage law failed")
+    return CoverageFit(
+        a=a,
+        b=b,
+        a_ci=_quantiles(reps[:, 0], level),
+        b_ci=_quantiles(reps[:, 1], level),
+        converged=ok,
+        n_failed=int((~good).sum()),
+        level=level,
+        n_boot=n_boot,
+        seed=seed,
+        boot=reps,
+    )
+
+
+def wilson_interval(
+    successes: Any, trials: Any, level: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of a binomial proportion (Wilson 1927), vectorised.
+
+    Used for a benchmark pass rate: ``successes`` solved out of ``trials`` problems. Returns
+    ``(lo, hi)`` as fractions. A single run on 225 exercises at 50% has a half-width of about
+    6.5 points, so small differences between runs are within sampling noise.
+    """
+    x = finite_array(successes, "successes")
+    n = finite_array(trials, "trials", positive=True)
+    level = confidence_level(level)
+    if np.any(x < 0) or np.any(x > n):
+        raise InputError("successes must lie in [0, trials]")
+    z = float(norm.ppf(0.5 + level / 2.0))
+    p = x / n
+    denom = 1.0 + z**2 / n
+    centre = (p + z**2 / (2.0 * n)) / denom
+    half = z * np.sqrt(p * (1.0 - p) / n + z**2 / (4.0 * n**2)) / denom
+    return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)

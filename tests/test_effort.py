@@ -1,0 +1,99 @@
+"""Tests for scalinglaws.effort: Aider polyglot reasoning-effort ladders."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scalinglaws import effort
+from scalinglaws.data import load
+from scalinglaws.errors import InputError
+
+
+@pytest.fixture(scope="module")
+def aider() -> pd.DataFrame:
+    return load("aider_polyglot", "runs")
+
+
+@pytest.fixture(scope="module")
+def ladders(aider) -> pd.DataFrame:
+    return effort.effort_ladders(aider)
+
+
+@pytest.mark.parametrize(
+    ("model", "pass_rate", "cost"),
+    [
+        ("o3-mini (medium)", 53.8, 8.86),
+        ("o3-mini (high)", 60.4, 18.16),
+        ("gpt-5 (low)", 81.3, 10.37),
+        ("gpt-5 (medium)", 86.7, 17.69),
+        ("gpt-5 (high)", 88.0, 29.08),
+        ("o3", 76.9, 13.75),
+        ("o3 (high)", 81.3, 21.23),
+    ],
+)
+def test_aider_ladder_values(ladders, model, pass_rate, cost):
+    """datasets.md §7 / Aider polyglot leaderboard (Aider-AI/aider @5dc9490b): pass_rate_2 (%)
+    and total cost (USD). Tolerance 0.05 points and half a cent (published to 2 decimals)."""
+    row = ladders[ladders["model"] == model].iloc[0]
+    assert row["pass_rate_pct"] == pytest.approx(pass_rate, abs=0.05)
+    assert row["cost_usd"] == pytest.approx(cost, abs=0.005)
+
+
+@pytest.mark.parametrize(
+    ("family", "low", "high"),
+    [
+        ("Grok 3 Mini Beta", 34.7, 49.3),
+        ("claude-3-7-sonnet-20250219", 60.4, 64.9),
+        ("claude-sonnet-4-20250514", 56.4, 61.3),
+        ("claude-opus-4-20250514", 70.7, 72.0),
+        ("gemini-2.5-flash-preview-05-20", 44.0, 55.1),
+    ],
+)
+def test_aider_thinking_pairs(ladders, family, low, high):
+    """datasets.md §7: pass rate without / with thinking (or low / high effort)."""
+    rows = ladders[ladders["family"] == family]
+    assert rows["pass_rate_pct"].tolist() == pytest.approx([low, high], abs=0.05)
+
+
+def test_aider_marginal_cost(ladders):
+    """gpt-5 medium -> high: (29.08 - 17.69) / (88.0 - 86.7) = 8.76 USD per point [D]."""
+    row = ladders[(ladders["family"] == "gpt-5") & (ladders["setting"] == "high")].iloc[0]
+    assert row["step"] == "medium → high"
+    assert row["usd_per_point"] == pytest.approx((29.0829 - 17.6930) / 1.3, rel=1e-6)
+    assert row["usd_per_point"] == pytest.approx(8.76, abs=0.01)
+    first = ladders[ladders["family"] == "gpt-5"].iloc[0]
+    assert first["step"] == "" and np.isnan(first["usd_per_point"])
+
+
+def test_ladders_structure(ladders):
+    assert tuple(ladders.columns) == effort.LADDER_COLUMNS
+    assert not ladders["model"].str.contains("+", regex=False).any()
+    assert set(ladders["family"]) >= {"gpt-5", "o3", "o3-mini", "claude-opus-4-20250514"}
+    assert "DeepSeek R1" not in set(ladders["family"])  # two runs, no effort setting
+    for _, g in ladders.groupby("family"):
+        assert len(g) >= 2 and g["effort_rank"].is_monotonic_increasing
+    # 0 in the leaderboard means "not recorded", never a free run
+    assert (ladders["cost_usd"].dropna() > 0).all()
+
+
+def test_ladders_bad_input():
+    with pytest.raises(InputError):
+        effort.effort_ladders(pd.DataFrame({"model": ["a"]}))
+    with pytest.raises(InputError):
+        effort.effort_ladders("runs")
+
+
+def test_effort_rank():
+    assert effort.effort_rank("no thinking") == 0
+    assert effort.effort_rank("Chat") == 0
+    assert effort.effort_rank("low") == 1
+    assert effort.effort_rank(None) == 2 and effort.effort_rank("medium") == 2
+    assert effort.effort_rank("high") == 3 and effort.effort_rank("32k thinking tokens") == 3
+    assert np.isnan(effort.effort_rank("experimental"))
+
+
+def test_ladder_intervals(ladders):
+    assert (ladders["pass_lo_pct"] < ladders["pass_rate_pct"]).all()
+    assert (ladders["pass_rate_pct"] < ladders["pass_hi_pct"]).all()
