@@ -14,16 +14,15 @@ Units: ``k`` samples per problem, coverage and pass rates as fractions.
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import OptimizeWarning, curve_fit
 from scipy.stats import norm
 
 from scalinglaws.errors import InputError
+from scalinglaws.powerlaw import solve_exponentiated_power_law
 from scalinglaws.testtime import pass_at_k
 from scalinglaws.validation import confidence_level, finite_array, finite_real, int_at_least
 
@@ -129,10 +128,11 @@ class CoverageFit:
 def _fit_ab(
     ks: np.ndarray, cov: np.ndarray, p0: tuple[float, float] | None = None
 ) -> tuple[float, float, bool]:
-    """Least squares on log coverage, as Brown et al. (SciPy ``curve_fit`` on ``log c``).
+    """Least squares on log coverage, as Brown et al. (they use SciPy ``curve_fit`` on ``log c``).
 
     The start comes from the exact linearisation ``log(-log c) = log(-a) + b log k`` (OLS on
-    the points with ``0 < c < 1``) unless ``p0`` is given; Levenberg-Marquardt then refines it.
+    the points with ``0 < c < 1``) unless ``p0`` is given; Levenberg-Marquardt
+    (:func:`scalinglaws.powerlaw.solve_exponentiated_power_law`) then refines it.
     Returns ``(nan, nan, False)`` if the optimiser fails or ends with ``a > 0`` or ``b > 0``.
     """
     logc = np.log(np.clip(cov, 1e-12, 1.0))
@@ -146,17 +146,14 @@ def _fit_ab(
         else:
             p0 = (float(min(logc.min(), -1e-6)), -0.3)
 
-    def f(k, a, b):
-        return a * np.power(k, b)
-
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", OptimizeWarning)
-            warnings.simplefilter("ignore", RuntimeWarning)
-            popt, _ = curve_fit(f, ks, logc, p0=p0, method="lm", maxfev=2000)
-    except (RuntimeError, ValueError):
+        with np.errstate(all="ignore"):
+            res = solve_exponentiated_power_law(ks, logc, p0)
+    except ValueError:  # non-finite residuals at the start
         return float("nan"), float("nan"), False
-    a, b = float(popt[0]), float(popt[1])
+    if not res.success:
+        return float("nan"), float("nan"), False
+    a, b = float(res.x[0]), float(res.x[1])
     if not (np.isfinite(a) and np.isfinite(b)) or a > 0 or b > 0:
         return float("nan"), float("nan"), False
     return a, b, True

@@ -33,6 +33,7 @@ __all__ = [
     "fit_power_law",
     "fit_saturating_power_law",
     "fit_exponentiated_power_law",
+    "solve_exponentiated_power_law",
     "fit_log_linear",
 ]
 
@@ -293,6 +294,23 @@ def fit_log_linear(
     )
 
 
+def solve_exponentiated_power_law(
+    k: np.ndarray, log_c: np.ndarray, p0: Any
+) -> optimize.OptimizeResult:
+    """Least squares of ``ln c`` on ``a·k^b`` (Brown et al. 2024 fit on log coverage).
+
+    Levenberg-Marquardt with the analytic Jacobian and tight tolerances, from the start ``p0 = (a, b)``;
+    the one solver behind :func:`fit_exponentiated_power_law` and ``scalinglaws.coverage``.
+    """
+    k = np.asarray(k, dtype=np.float64)
+    log_c = np.asarray(log_c, dtype=np.float64)
+    return optimize.least_squares(
+        lambda p: p[0] * k ** p[1] - log_c, np.asarray(p0, dtype=np.float64), jac=lambda p: np.stack(
+            [k ** p[1], p[0] * k ** p[1] * np.log(k)], axis=1
+        ), method="lm", xtol=1e-14, ftol=1e-14, gtol=1e-14,
+    )  # fmt: skip
+
+
 def fit_exponentiated_power_law(
     k: Any,
     coverage: Any,
@@ -333,14 +351,7 @@ def fit_exponentiated_power_law(
     if method == "loglog":
         return lin
     lc = np.log(ca)
-
-    def solve(kk: np.ndarray, ll: np.ndarray, p0: np.ndarray):
-        return optimize.least_squares(
-            lambda p: p[0] * kk ** p[1] - ll, p0, jac=lambda p: np.stack(
-                [kk ** p[1], p[0] * kk ** p[1] * np.log(kk)], axis=1
-            ), method="lm", xtol=1e-14, ftol=1e-14, gtol=1e-14,
-        )  # fmt: skip
-
+    solve = solve_exponentiated_power_law
     p0 = np.array([lin.params["a"], lin.params["b"]])
     res = solve(ka, lc, p0)
     boot: dict[str, list[float]] = {"a": [], "b": []}
