@@ -92,7 +92,17 @@ def resample_indices(n_points: int, n_boot: int, seed: int) -> np.ndarray:
     return rng.integers(0, n_points, size=(n_boot, n_points))
 
 
-def _summarise(est: pd.DataFrame, level: float, names: Sequence[str]) -> tuple[dict, dict]:
+def _result(
+    est: pd.DataFrame,
+    point: dict,
+    names: Sequence[str],
+    *,
+    level: float,
+    n_boot: int,
+    seed: int,
+    n_converged: int,
+) -> BootstrapResult:
+    """Percentile intervals and standard errors of ``names`` over the resamples, as a result."""
     q = [(1.0 - level) / 2.0, (1.0 + level) / 2.0]
     std_err, intervals = {}, {}
     for k in names:
@@ -101,7 +111,16 @@ def _summarise(est: pd.DataFrame, level: float, names: Sequence[str]) -> tuple[d
         std_err[k] = float(np.std(v, ddof=1)) if v.size > 1 else float("nan")
         lo, hi = np.quantile(v, q) if v.size else (np.nan, np.nan)
         intervals[k] = (float(lo), float(hi))
-    return std_err, intervals
+    return BootstrapResult(
+        estimates=est,
+        point=point,
+        std_err=std_err,
+        intervals=intervals,
+        level=float(level),
+        n_boot=int(n_boot),
+        seed=int(seed),
+        n_converged=int(n_converged),
+    )
 
 
 def _use_progress(progress: bool | None) -> bool:
@@ -170,16 +189,8 @@ def bootstrap(
         n_conv += int(bool(getattr(fit, "converged", True)))
         rows.append({k: float(v) for k, v in stat_fn(fit).items()})
     est = pd.DataFrame(rows, columns=list(point))
-    std_err, intervals = _summarise(est, float(level), list(point))
-    return BootstrapResult(
-        estimates=est,
-        point=point,
-        std_err=std_err,
-        intervals=intervals,
-        level=float(level),
-        n_boot=int(n_boot),
-        seed=int(seed),
-        n_converged=n_conv,
+    return _result(
+        est, point, list(point), level=level, n_boot=n_boot, seed=seed, n_converged=n_conv
     )
 
 
@@ -270,14 +281,12 @@ def bootstrap_parametric(
     point = dict(fit.params)
     point["a"] = fit.beta / (fit.alpha + fit.beta)
     point["b"] = fit.alpha / (fit.alpha + fit.beta)
-    std_err, intervals = _summarise(est, float(level), list(PARAMETRIC_COLUMNS))
-    return BootstrapResult(
-        estimates=est,
-        point=point,
-        std_err=std_err,
-        intervals=intervals,
-        level=float(level),
-        n_boot=int(n_boot),
-        seed=int(seed),
+    return _result(
+        est,
+        point,
+        list(PARAMETRIC_COLUMNS),
+        level=level,
+        n_boot=n_boot,
+        seed=seed,
         n_converged=int(np.sum(br.status == 0)),
     )
