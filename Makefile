@@ -36,7 +36,7 @@ NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb) $(wildcard book/*.ipynb))
 help:
 	@sed -n '2,13p' Makefile | sed 's/^# \{0,1\}//'
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock pyproject.toml setup.py src/scalinglaws/_native.c
 	@test -n "$(PYTHON)" || { echo "error: python3.11 (or python3) not found"; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip

@@ -29,7 +29,7 @@ from scipy.special import huber
 
 from scalinglaws.bootstrap import bootstrap_parametric
 from scalinglaws.data import load
-from scalinglaws.parametric import fit_parametric, hoffmann_grid
+from scalinglaws.parametric import _batched_lbfgs, engine, fit_parametric, hoffmann_grid, threads
 
 
 def reference_objective(p, logN, logD, logL, delta=1e-3):
@@ -60,6 +60,7 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="reference on a random 10%% of starts")
     ap.add_argument("--n-boot", type=int, default=4000)
     ap.add_argument("--seed", type=int, default=0, help="seed for the --quick subset")
+    ap.add_argument("--repeat", type=int, default=5, help="engine calls to take the median of")
     args = ap.parse_args(argv)
 
     pts = load("chinchilla_epoch_svg", "fit_points")
@@ -69,8 +70,22 @@ def main(argv=None) -> int:
     print(f"python {platform.python_version()}, numpy {np.__version__}, cpus {os.cpu_count()}")
     print(f"data: {N.size} points; starts: {len(grid)}")
 
-    fit, e_wall, e_cpu = timed(lambda: fit_parametric(N, D, L))
-    print(f"engine:    wall {e_wall:8.2f} s  cpu {e_cpu:8.2f} s  objective {fit.objective:.12e}")
+    # the engine: one warm-up call (thread pool, page faults), then the median of --repeat calls
+    fit_parametric(N, D, L)
+    runs = [timed(lambda: fit_parametric(N, D, L)) for _ in range(args.repeat)]
+    runs.sort(key=lambda r: r[1])
+    fit, e_wall, e_cpu = runs[len(runs) // 2]
+    walls = ", ".join(f"{r[1]:.3f}" for r in runs)
+    print(
+        f"engine ({engine()}, {threads()} threads): median of {args.repeat} calls (wall s: {walls})"
+    )
+    print(f"engine:    wall {e_wall:8.3f} s  cpu {e_cpu:8.3f} s  objective {fit.objective:.12e}")
+    with np.errstate(all="ignore"):
+        br = _batched_lbfgs(grid, logN, logD, logL, 1e-3)
+    print(
+        f"engine work: {int(br.n_iter.sum()):,} iterations, {int(br.n_fev.sum()):,} objective "
+        f"evaluations of {N.size} points"
+    )
 
     if args.quick:
         rng = np.random.default_rng(args.seed)
@@ -85,7 +100,7 @@ def main(argv=None) -> int:
     r_wall, r_cpu = r_wall * factor, r_cpu * factor
     print(f"{label}:")
     print(f"reference: wall {r_wall:8.2f} s  cpu {r_cpu:8.2f} s  objective {ref.fun:.12e}")
-    print(f"speed-up:  wall {r_wall / e_wall:8.1f}x  cpu {r_cpu / e_cpu:8.1f}x")
+    print(f"speed-up:  wall {r_wall / e_wall:8.1f}x  cpu {r_cpu / e_cpu:8.1f}x  (target: 300x)")
     rel = (fit.objective - ref.fun) / ref.fun
     print(f"objective: engine - reference = {fit.objective - ref.fun:.3e} (relative {rel:.3e})")
     names = ("a", "b", "e", "alpha", "beta")

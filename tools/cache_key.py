@@ -18,8 +18,9 @@ KEY_FILE = ROOT / "_build" / ".jupyter_cache.key"
 
 
 def inputs() -> list[Path]:
-    files = sorted((ROOT / "src").rglob("*.py"))
+    files = sorted((ROOT / "src").rglob("*.py")) + sorted((ROOT / "src").rglob("*.c"))
     files += [ROOT / "data" / "registry.yaml", ROOT / "requirements.lock", ROOT / "pyproject.toml"]
+    files += [ROOT / "setup.py"]
     return [f for f in files if f.is_file()]
 
 

@@ -212,9 +212,10 @@ def bootstrap_parametric(
     grid) unless ``fit`` (a ``ParametricFit`` of the same data) is given. Each resample draws the
     240 (say) points with replacement (``default_rng(seed)``; the same draws as :func:`bootstrap`
     with that seed), and minimises the *summed* Huber objective, written as point weights = draw
-    counts, from the full-data optimum; all resamples are solved together by the vectorised
-    L-BFGS of :mod:`scalinglaws.parametric`, run until max|gradient| <= 1e-10 (no
-    relative-reduction stop: on this nearly-L1 objective that stops early).
+    counts, from the full-data optimum; all resamples are solved in one call of the L-BFGS
+    engine of :mod:`scalinglaws.parametric` (compiled kernel, or numpy), run until
+    max|gradient| <= 1e-10 in its standardised coordinates (no relative-reduction stop: on this
+    nearly-L1 objective that stops early).
 
     Parameters
     ----------
