@@ -117,6 +117,7 @@ def test_bad_buffers_are_value_errors(logs):
 def test_results_do_not_depend_on_the_thread_count(logs, monkeypatch):
     n, d, y = logs
     starts = hoffmann_grid()[::9]
+    monkeypatch.setenv("SCALINGLAWS_ENGINE", "native")
     monkeypatch.setenv("SCALINGLAWS_THREADS", "1")
     one = _batched_lbfgs(starts, n, d, y, 1e-3)
     monkeypatch.setenv("SCALINGLAWS_THREADS", "3")
