@@ -446,17 +446,17 @@ def _numpy_lbfgs(
     logL: np.ndarray,
     delta: float,
     *,
-    scale: float = 1.0,
-    m: int = 10,
-    maxiter: int = 15000,
-    ftol: float = SCIPY_FTOL,
-    gtol: float = 1e-5,
-    weights: np.ndarray | None = None,
-    on_done: Any = None,
+    scale: float,
+    m: int,
+    maxiter: int,
+    ftol: float,
+    gtol: float,
+    weights: np.ndarray | None,
+    on_done: Any,
 ) -> _BatchResult:
-    """The numpy engine of :func:`_batched_lbfgs`: all starts at once, on arrays.
+    """The numpy engine of :func:`_batched_lbfgs` (which sets the defaults): all starts at once.
 
-    Vectorised L-BFGS (two-loop recursion, Armijo backtracking) over many starts at once.
+    Vectorised L-BFGS (two-loop recursion, Armijo backtracking) on arrays of starts x points.
 
     ``scale`` multiplies the summed objective (1/P for ``reduction="mean"``). Each start is
     optimised independently (the batch only shares array operations) and stops by scipy's
