@@ -258,6 +258,22 @@ def browser() -> Iterator[Any]:
             b.close()
 
 
+def _not_done(page: Any, items: str, done: str, label: str) -> list[str]:
+    """Wait until every element matching ``items`` contains ``done`` (charts drawn, formulas
+    typeset), up to the draw timeout; return a label (JS arrow function) for each that does not."""
+    if not page.locator(items).count():
+        return []
+    every = f"() => Array.from(document.querySelectorAll({items!r})).every(e => e.querySelector({done!r}))"
+    try:
+        page.wait_for_function(every, timeout=DRAW_TIMEOUT_MS)
+    except Exception:  # noqa: BLE001 - the elements still missing are reported by the caller
+        pass
+    return page.evaluate(
+        f"() => Array.from(document.querySelectorAll({items!r}))"
+        f".filter(e => !e.querySelector({done!r})).map({label})"
+    )
+
+
 def _visit(browser: Any, url: str, shot: Path, *, dark: bool = False) -> dict[str, Any]:
     """Open ``url``, wait for charts and math, screenshot; return what was observed."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -291,36 +307,13 @@ def _visit(browser: Any, url: str, shot: Path, *, dark: bool = False) -> dict[st
         status = response.status if response else None
         n_charts = page.locator("figure.sl-chart").count()
         n_math = page.locator(".math").count()
-        undrawn: list[str] = []
-        if n_charts:
-            try:
-                page.wait_for_function(
-                    """() => Array.from(document.querySelectorAll('figure.sl-chart'))
-                        .every(f => f.querySelector('.sl-chart-view svg, .sl-chart-view canvas'))""",
-                    timeout=DRAW_TIMEOUT_MS,
-                )
-            except Exception:  # noqa: BLE001 - report which charts are missing below
-                pass
-            undrawn = page.evaluate(
-                """() => Array.from(document.querySelectorAll('figure.sl-chart'))
-                    .filter(f => !f.querySelector('.sl-chart-view svg, .sl-chart-view canvas'))
-                    .map(f => f.getAttribute('data-sl-id') + ': ' + f.innerText.slice(0, 120))"""
-            )
-        untypeset: list[str] = []
-        if n_math:
-            try:
-                page.wait_for_function(
-                    """() => Array.from(document.querySelectorAll('.math'))
-                        .every(m => m.querySelector('mjx-container'))""",
-                    timeout=DRAW_TIMEOUT_MS,
-                )
-            except Exception:  # noqa: BLE001 - report which formulas are missing below
-                pass
-            untypeset = page.evaluate(
-                """() => Array.from(document.querySelectorAll('.math'))
-                    .filter(m => !m.querySelector('mjx-container'))
-                    .map(m => m.textContent.slice(0, 80))"""
-            )
+        undrawn = _not_done(
+            page,
+            "figure.sl-chart",
+            ".sl-chart-view svg, .sl-chart-view canvas",
+            "f => f.getAttribute('data-sl-id') + ': ' + f.innerText.slice(0, 120)",
+        )
+        untypeset = _not_done(page, ".math", "mjx-container", "m => m.textContent.slice(0, 80)")
         tex_errors = page.evaluate(
             "() => Array.from(document.querySelectorAll('mjx-merror'))"
             ".map(e => e.getAttribute('data-mjx-error') || e.textContent)"
