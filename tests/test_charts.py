@@ -306,3 +306,34 @@ def test_custom_css_is_offline_and_has_dark_mode_card() -> None:
     assert "url(" not in css and "@import" not in css and "@font-face" not in css
     assert 'html[data-theme="dark"] figure.sl-chart .sl-chart-view' in css
     assert "figure.sl-chart figcaption" in css
+
+
+def test_histogram_bins_on_round_edges() -> None:
+    rng = np.random.default_rng(0)
+    v = rng.normal(0.51, 0.01, 4000)
+    spec = charts.spec_of(charts.histogram(v, x_title="a (exponent)", y_title="Resamples"))
+    rows = next(iter(spec["datasets"].values()))
+    assert sum(r["count"] for r in rows) == 4000
+    steps = {round(r["end"] - r["start"], 12) for r in rows}
+    assert steps == {0.002}  # a nice step: about 50 bins over the range 0.47-0.55
+    assert all(abs(r["start"] / 0.002 - round(r["start"] / 0.002)) < 1e-6 for r in rows)
+    # last-digit noise in the values does not change the stored chart
+    noisy = v * (1 + 1e-12 * rng.standard_normal(v.size))
+    assert (
+        charts.spec_of(charts.histogram(noisy, x_title="a (exponent)", y_title="Resamples")) == spec
+    )
+    with pytest.raises(InputError):
+        charts.histogram([], x_title="x")
+    with pytest.raises(InputError):
+        charts.histogram([1.0, float("nan")], x_title="x")
+
+
+def test_portable_spec_rounds_and_renames() -> None:
+    df = pd.DataFrame({"x": [1.0, 2.0], "y": [3.141592653589793, 2.718281828459045]})
+    a = charts.spec_of(alt.Chart(df).mark_line().encode(x="x:Q", y="y:Q"))
+    df2 = df.assign(y=df["y"] * (1 + 1e-13))
+    b = charts.spec_of(alt.Chart(df2).mark_line().encode(x="x:Q", y="y:Q"))
+    assert a == b and charts.chart_id(a) == charts.chart_id(b)
+    rows = next(iter(a["datasets"].values()))
+    assert rows[0]["y"] == 3.14159 and rows[1]["y"] == 2.71828  # 6 significant digits
+    assert all(k.startswith("data-") and len(k) == 21 for k in a["datasets"])

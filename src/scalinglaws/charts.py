@@ -37,6 +37,8 @@ import functools
 import hashlib
 import html
 import json
+import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -52,8 +54,10 @@ __all__ = [
     "PALETTE",
     "Figure",
     "chart_id",
+    "portable_spec",
     "enable_notebook",
     "figure",
+    "histogram",
     "layer",
     "line_with_band",
     "log_x",
@@ -144,17 +148,68 @@ def _theme() -> alt.theme.ThemeConfig:
 
 # ------------------------------------------------------------------------ rendering
 def spec_of(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    """Deterministic Vega-Lite dict of ``chart`` (theme applied, ``$schema`` URL dropped).
+    """Deterministic, portable Vega-Lite dict of ``chart`` (theme applied).
 
-    Altair 6 names inline datasets, views and params by content hash, so the dict is
-    the same in every process. ``$schema`` is removed (the embed call states
-    ``mode: "vega-lite"``) so that no URL appears in the page.
+    See :func:`portable_spec`: floats rounded to :data:`SPEC_DIGITS` significant digits,
+    hash-derived names replaced by positional ones, ``$schema`` removed (the embed call
+    states ``mode: "vega-lite"``) so that no URL appears in the page.
     """
     if not isinstance(chart, alt.TopLevelMixin):
         raise InputError(f"expected an Altair chart, got {type(chart).__name__}")
-    spec = chart.to_dict()
+    return portable_spec(chart.to_dict())
+
+
+#: Significant digits kept for every float in a stored chart spec (data, scales, positions).
+#: A chart is drawn at pixel precision (about 1e-3 of an axis); six digits are far more than a
+#: reader can see, and far coarser than the last-digit noise of another BLAS kernel, CPU or
+#: engine, so the stored outputs do not depend on the machine that executed the chapter.
+SPEC_DIGITS = 6
+
+#: Names that Altair derives from a hash of the unrounded chart: inline datasets, views, params.
+_HASHED_NAME = re.compile(
+    r"\b(data-[0-9a-f]{16,64}|view_[0-9a-f]{8,64}(?:_\d+)?|param_[0-9a-f]{8,64})\b"
+)
+
+
+def _round_floats(obj: Any, digits: int) -> Any:
+    if isinstance(obj, bool) or obj is None or isinstance(obj, (int, str)):
+        return obj
+    if isinstance(obj, float):
+        return float(f"{obj:.{digits}g}") if math.isfinite(obj) else obj
+    if isinstance(obj, dict):
+        return {k: _round_floats(v, digits) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_round_floats(v, digits) for v in obj]
+    return obj
+
+
+def portable_spec(spec: dict[str, Any], digits: int = SPEC_DIGITS) -> dict[str, Any]:
+    """The spec as stored in a page: machine-independent by construction.
+
+    Every float is rounded to ``digits`` significant digits (:data:`SPEC_DIGITS`), and the
+    names that Altair hashes from the *unrounded* chart are replaced: an inline dataset is
+    named by the hash of its rounded rows (``data-<16 hex>``), views and params by their
+    order of first appearance (``view_1``, ``param_2``, ...). So floating-point noise in the
+    last digits (another BLAS kernel, CPU, thread count or fitting engine) changes neither
+    the data nor the chart id. ``$schema`` is dropped (no URL in the page).
+    """
+    spec = _round_floats(dict(spec), digits)
     spec.pop("$schema", None)
-    return spec
+    names: dict[str, str] = {}
+    datasets = spec.get("datasets")
+    if isinstance(datasets, dict):
+        for old in datasets:
+            if _HASHED_NAME.fullmatch(old):
+                digest = hashlib.sha256(_canonical_json(datasets[old]).encode("utf-8"))
+                names[old] = "data-" + digest.hexdigest()[:16]
+    text = _canonical_json(spec)
+    for match in _HASHED_NAME.finditer(text):
+        old = match.group(0)
+        if old not in names:
+            names[old] = f"{old.split('_', 1)[0]}_{len(names)}"
+    if names:
+        text = _HASHED_NAME.sub(lambda m: names[m.group(0)], text)
+    return json.loads(text)
 
 
 def _canonical_json(spec: dict[str, Any]) -> str:
@@ -253,8 +308,7 @@ def _caption_of(spec: dict[str, Any]) -> str | None:
 
 def _renderer(spec: dict[str, Any], **_metadata: Any) -> dict[str, str]:
     """Altair renderer: mimebundle with the offline figure HTML and the alt text."""
-    spec = dict(spec)
-    spec.pop("$schema", None)
+    spec = portable_spec(spec)
     alt_text = _plain_alt(spec)
     return {
         "text/html": render_html(spec, alt_text=alt_text, caption=_caption_of(spec)),
@@ -519,6 +573,59 @@ def line_with_band(
         x=xe, y=ye, tooltip=_tooltip([c for c in (x, y, lo, hi, color) if c]), **colour
     )
     return alt.layer(band, line)
+
+
+def _nice_step(span: float, maxbins: int) -> float:
+    raw = span / maxbins
+    k = math.floor(math.log10(raw))
+    for m in (1.0, 2.0, 2.5, 5.0, 10.0):
+        if m * 10.0**k >= raw:
+            return m * 10.0**k
+    return 10.0 ** (k + 1)  # pragma: no cover
+
+
+def histogram(
+    values: Any,
+    *,
+    x_title: str,
+    y_title: str = "Count",
+    maxbins: int = 50,
+    opacity: float = 0.8,
+) -> alt.Chart:
+    """Bar histogram of ``values``, binned here (not by Vega) on edges at multiples of a nice step.
+
+    Only the bin counts reach the stored chart, and a bin edge is a round number (a multiple of
+    1, 2, 2.5 or 5 times a power of ten), so values that differ in their last digits from one
+    machine to another (bootstrap refits) give the same chart unless one sits within that noise
+    of an edge; the chart is also much smaller than one holding every value.
+    """
+    v = np.asarray(values, dtype=np.float64).ravel()
+    if v.size == 0 or not np.all(np.isfinite(v)):
+        raise InputError("histogram values must be a non-empty array of finite numbers")
+    if not (isinstance(maxbins, int) and maxbins >= 1):
+        raise InputError(f"maxbins must be a positive integer, got {maxbins!r}")
+    lo, hi = float(v.min()), float(v.max())
+    step = _nice_step(hi - lo, maxbins) if hi > lo else max(abs(lo), 1.0) * 1e-3
+    first = math.floor(lo / step)
+    idx = np.floor(v / step).astype(np.int64) - first
+    counts = np.bincount(idx)
+    starts = (first + np.arange(counts.size)) * step
+    df = pd.DataFrame({"start": starts, "end": starts + step, "count": counts})
+    df = df[df["count"] > 0].reset_index(drop=True)
+    return (
+        alt.Chart(df)
+        .mark_bar(opacity=opacity)
+        .encode(
+            x=alt.X("start:Q", title=x_title, scale=alt.Scale(zero=False)),
+            x2="end:Q",
+            y=alt.Y("count:Q", title=y_title),
+            tooltip=[
+                alt.Tooltip("start:Q", title="from"),
+                alt.Tooltip("end:Q", title="to"),
+                alt.Tooltip("count:Q", title=y_title),
+            ],
+        )
+    )
 
 
 def layer(*charts: alt.TopLevelMixin) -> alt.LayerChart:
