@@ -45,3 +45,11 @@ def boot(data, fit):
     from scalinglaws.bootstrap import bootstrap_parametric
 
     return bootstrap_parametric(*data, n_boot=4000, seed=42, fit=fit, progress=False)
+
+
+@pytest.fixture(scope="session")
+def muennighoff_runs():
+    """The 182 datablations runs (Muennighoff et al. 2023), via the loader."""
+    from scalinglaws.data import load
+
+    return load("datablations_muennighoff", "runs")
