@@ -4,6 +4,7 @@
 #                 (executing every chapter) into _build/html/index.html
 #   make test     unit tests, nbval (strict) on every notebook, a full -W -n --keep-going build,
 #                 and the browser test (headless Chromium)
+#   make test-portable  unit tests and nbval again under another BLAS kernel and the numpy engine
 #   make execute  re-execute every notebook in place (refresh the committed outputs)
 #   make bench    the fitting-engine benchmark (not part of the tests)
 #   make lint     ruff (lint and format check)
@@ -31,10 +32,10 @@ export SCALINGLAWS_QUIET := 1
 
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb) $(wildcard book/*.ipynb))
 
-.PHONY: help venv static verify-data cache-check book test unit nbval build-strict browser execute bench lint format clean
+.PHONY: help venv static verify-data cache-check book test test-portable check-execute unit nbval build-strict browser execute bench lint format clean
 
 help:
-	@sed -n '2,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,14p' Makefile | sed 's/^# \{0,1\}//'
 
 $(STAMP): requirements.lock pyproject.toml setup.py src/scalinglaws/_native.c
 	@test -n "$(PYTHON)" || { echo "error: python3.11 (or python3) not found"; exit 2; }
@@ -79,7 +80,37 @@ build-strict: static verify-data cache-check
 browser: $(STAMP)
 	$(BIN)/python -m pytest -q tests/browser
 
-test: lint unit nbval build-strict browser
+# Every stage runs even when an earlier one fails (make -k semantics); the summary names each
+# failing stage and the target exits non-zero if any failed.
+TEST_STAGES := lint unit nbval build-strict browser
+
+test: $(STAMP)
+	@failed=""; \
+	for stage in $(TEST_STAGES); do \
+	  echo "== make $$stage"; \
+	  $(MAKE) --no-print-directory $$stage || failed="$$failed $$stage"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "make test: FAILED stages:$$failed"; exit 1; fi; \
+	echo "make test: all stages passed ($(TEST_STAGES))"
+
+# The same unit tests and nbval under another BLAS kernel and the numpy fitting engine (what a
+# machine without a C compiler runs): stored outputs and tests must not depend on either.
+ALT_CORETYPE := $(if $(filter Prescott,$(OPENBLAS_CORETYPE)),Haswell,Prescott)
+
+test-portable: $(STAMP)
+	@failed=""; \
+	for stage in unit nbval; do \
+	  echo "== make $$stage (OPENBLAS_CORETYPE=$(ALT_CORETYPE), SCALINGLAWS_ENGINE=numpy)"; \
+	  OPENBLAS_CORETYPE=$(ALT_CORETYPE) SCALINGLAWS_ENGINE=numpy \
+	    $(MAKE) --no-print-directory $$stage || failed="$$failed $$stage"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "make test-portable: FAILED stages:$$failed"; exit 1; fi
+
+# Re-executing every chapter on this machine must not change a stored output.
+check-execute: static verify-data
+	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+	@git diff --stat --exit-code -- chapters book || \
+	  { echo "check-execute: re-executing changed the stored outputs above"; exit 1; }
 
 execute: static verify-data
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)

@@ -2,7 +2,8 @@
 
 jupyter-cache keys a notebook on its code cells only, so a change in ``src/``, in the data registry or in the
 lock file would otherwise be served from a stale cache. The key is the sha256 of those files' contents; when it
-differs from the one stored beside the cache, the cache folder is removed and the build re-executes everything.
+differs from the one stored beside the cache, the cache folder and Sphinx's doctrees are removed and the build
+re-reads and re-executes everything.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "_build" / ".jupyter_cache"
 KEY_FILE = ROOT / "_build" / ".jupyter_cache.key"
+# Sphinx re-reads only the sources whose files changed; a chapter whose .ipynb did not change would keep
+# its old HTML although the library behind it did. Removing the doctrees makes Sphinx re-read everything.
+DOCTREES = ROOT / "_build" / ".doctrees"
 
 
 def inputs() -> list[Path]:
@@ -38,9 +42,11 @@ def main() -> int:
     new = key()
     old = KEY_FILE.read_text().strip() if KEY_FILE.is_file() else ""
     if new != old:
-        if CACHE.exists():
-            shutil.rmtree(CACHE)
-            print("Library, data registry or lock changed: execution cache cleared.")
+        cleared = [d for d in (CACHE, DOCTREES) if d.exists()]
+        for d in cleared:
+            shutil.rmtree(d)
+        if cleared:
+            print("Library, data registry or lock changed: execution cache and doctrees cleared.")
         KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
         KEY_FILE.write_text(new + "\n")
     return 0
