@@ -72,6 +72,8 @@ def test_bootstrap_resamples_are_true_optima(boot, data):
             huber_objective_grad, x, args=logs, jac=True, method="L-BFGS-B",
             options={"ftol": 1e-16, "gtol": 1e-14},
         )  # fmt: skip
+        # objective at an optimum, second-order in the stopping point: max|gradient| <= 1e-10
+        # bounds the resample's excess over the minimum to ~1e-14 relative
         assert f0 <= res.fun * (1 + 1e-8)
 
 
@@ -109,6 +111,9 @@ def test_generic_bootstrap_uses_same_draws_as_parametric(data, fit):
         stat_fn=lambda f: {"alpha": f.alpha},
     )
     par = bootstrap_parametric(N, D, L, n_boot=3, seed=5, fit=sub, progress=False)
+    # fitted by two stopping rules (batched: max|gradient| <= 1e-10; fit_parametric: certified
+    # to <= 1e-9): on these 40 points the Hessian bounds alpha to ~5e-6 relative between them.
+    # Measured: 9e-9.
     np.testing.assert_allclose(gen.estimates.alpha, par.estimates.alpha, rtol=1e-5)
 
 

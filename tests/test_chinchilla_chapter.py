@@ -48,13 +48,15 @@ def test_fit_points_are_epochs_240():
 def test_hoffmann_recipe_refit_matches_epoch_replication(fit):
     """Epoch's "replicate exactly" fit with Hoffmann's recipe (epoch-repo data_analysis.ipynb cell 18):
     A = 477.84, B = 2143.86, E = 1.8172, alpha = 0.3473, beta = 0.3672. Tolerances: A, B 0.5 %
-    (B is weakly identified), E 2e-4, alpha/beta 2e-4."""
+    (B is weakly identified); E, alpha, beta half a unit of the printed 4th decimal plus 5e-5,
+    how far the notebook's L-BFGS-B at scipy's default tolerances stops from the optimum
+    (measured; see test_parametric.py::test_reproduces_epoch_replication)."""
     assert fit.converged
     assert fit.A == pytest.approx(477.84, rel=5e-3)
     assert fit.B == pytest.approx(2143.86, rel=5e-3)
-    assert fit.E == pytest.approx(1.8172, abs=2e-4)
-    assert fit.alpha == pytest.approx(0.3473, abs=2e-4)
-    assert fit.beta == pytest.approx(0.3672, abs=2e-4)
+    assert fit.E == pytest.approx(1.8172, abs=5e-5 + 5e-5)
+    assert fit.alpha == pytest.approx(0.3473, abs=5e-5 + 5e-5)
+    assert fit.beta == pytest.approx(0.3672, abs=5e-5 + 5e-5)
 
 
 def test_refit_close_to_epoch_table1(fit):
@@ -177,21 +179,35 @@ def test_llama3_8b_ratio():
 
 def test_likelihood_ratio_and_mle_match_epoch(points, fit):
     """Besiroglu et al. 2024: likelihood-ratio statistic 84.00, p = 1.22e-16 (epoch-repo cell 49);
-    their MLE A = 482.01, B = 2085.43, E = 1.8172, alpha = 0.3478, beta = 0.3658 (Table 1 /
-    cell 24). Tolerances: statistic 0.05, p within 5 %, A 0.5 %, B 1 % (weakly identified),
-    E/alpha/beta 5e-4."""
+    their MLE A = 482.01, B = 2085.43, alpha = 0.3478, beta = 0.3658 (Table 1 / cell 24), in
+    log space (a, b, e, alpha, beta) = (6.17795598, 7.64273236, 0.59711196, 0.34781303,
+    0.36585412) as the notebook prints it (cells 24/59; paper_numbers.md §4). Tolerances:
+    statistic half a unit of its 2nd decimal, p within 5 %, A 0.5 %, B 1 % (weakly identified),
+    alpha/beta 5e-4; the log-space vector half a unit of its 8th decimal plus the method's 1e-4.
+    (The E = 1.8172 quoted with Table 1 elsewhere is cell 18's; the MLE's e gives E = 1.81686.)"""
     from scalinglaws import significance
 
     r = significance.likelihood_ratio_test(*points, laws.HOFFMANN_TEX, fit=fit)
     assert r.details["converged_alt"] and r.details["converged_null"]
-    assert r.statistic == pytest.approx(84.00, abs=0.05)
+    # 2 x a difference of two maximised log-likelihoods: second-order in where the optimisers
+    # stop and determined to ~1e-9 (significance.likelihood_ratio_test); ours is 83.9955
+    assert r.statistic == pytest.approx(84.00, abs=0.005 + 1e-6)
     assert r.p_value == pytest.approx(1.22e-16, rel=0.05)
     a, b, e, alpha, beta = r.details["theta_alt"]
     assert np.exp(a) == pytest.approx(482.01, rel=5e-3)
     assert np.exp(b) == pytest.approx(2085.43, rel=1e-2)
-    assert np.exp(e) == pytest.approx(1.8172, abs=5e-4)
     assert alpha == pytest.approx(0.3478, abs=5e-4)
     assert beta == pytest.approx(0.3658, abs=5e-4)
+    # The method's tolerance: our MLE is a certified Hoffmann-recipe fit at the Huber threshold
+    # delta * sigma ~ 5e-9 (nearly L1, so flat); max|gradient| <= 1e-9 bounds ln A, ln B to
+    # ~6e-5 and e, alpha, beta to ~2e-6 (Hessian at the optimum). Measured: within 5e-9 of the
+    # notebook's print on every component, in both engines.
+    np.testing.assert_allclose(
+        r.details["theta_alt"],
+        [6.17795598, 7.64273236, 0.59711196, 0.34781303, 0.36585412],
+        rtol=0,
+        atol=5e-9 + 1e-4,
+    )
 
 
 @pytest.mark.slow

@@ -66,6 +66,8 @@ def test_breakeven_inference_ratio_is_a_root():
     r = exchange.breakeven_inference_ratio(HOFFMANN, 3e10, 14, LINK, B_SWE)
     assert 0 < r < np.inf
     t = exchange.exchange_table(HOFFMANN, 3e10, 14, [r * 0.9, r, r * 1.1], LINK, B_SWE)
+    # brentq root in log R (xtol 1e-10); the advantage moves ~0.01 per unit of log R, so the
+    # residual is <= ~1e-12 (measured 0.0)
     assert abs(t["advantage"].iloc[1]) < 1e-8
     assert t["test_time_better"].iloc[0] and not t["test_time_better"].iloc[2]
 
@@ -77,6 +79,7 @@ def test_effective_multiplier():
     # the matched model's single-sample success equals the small model's k-sample coverage
     t = exchange.exchange_table(HOFFMANN, 7e9, [m[2]], [1e6], LINK, B_SWE).iloc[0]
     p_s = t["small_p1"]
+    # m[2] is a brentq root in log m (xtol 1e-10): the residual in p1 is ~1e-11 (measured 2e-12)
     assert t["large_p1"] == pytest.approx(math.exp(math.log(p_s) * 16**B_SWE), abs=1e-8)
     # a coverage beyond what any model can reach under the law gives inf
     huge = exchange.effective_multiplier(HOFFMANN, 7e9, [1e12], LINK, -0.9, max_multiplier=1e3)

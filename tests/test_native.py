@@ -130,7 +130,7 @@ def test_results_do_not_depend_on_the_thread_count(logs, monkeypatch):
 
 def test_both_engines_reach_the_same_optimum(data, monkeypatch):
     """From all 4,500 starts both engines find the optimum: objectives within 1e-12 (relative),
-    parameters within 1e-6. Per start, the engines round differently, so starts that stall on
+    parameters within 1e-5. Per start, the engines round differently, so starts that stall on
     flat stretches may end elsewhere; n_reached agrees within a few percent."""
     fits = {}
     for name in ("native", "numpy"):
@@ -139,8 +139,13 @@ def test_both_engines_reach_the_same_optimum(data, monkeypatch):
         fits[name] = fit_parametric(*data)
     a, b = fits["native"], fits["numpy"]
     assert a.converged and b.converged
+    # the objective at the optimum is second-order in where each engine stops: measured 1e-16
     assert a.objective == pytest.approx(b.objective, rel=1e-12)
-    np.testing.assert_allclose(a.theta, b.theta, rtol=1e-6, atol=1e-8)
+    # the parameters are first-order: each engine's optimum is certified to max|gradient| <= 1e-9
+    # (standardised coordinates), which the Hessian there turns into up to ~5e-6 in a = ln A and
+    # b = ln B (~8e-7 relative) and ~2e-7 in e, alpha, beta (~5e-7 relative); two engines may
+    # differ by twice that, so 1e-6 (the old tolerance) is not guaranteed. Measured: 3e-8.
+    np.testing.assert_allclose(a.theta, b.theta, rtol=1e-5, atol=1e-8)
     assert abs(a.n_reached - b.n_reached) <= 0.05 * b.n_reached
 
 
@@ -153,7 +158,10 @@ def test_engines_agree_start_by_start_on_most_starts(logs, monkeypatch):
         with np.errstate(all="ignore"):
             runs[name] = _batched_lbfgs(starts, n, d, y, 1e-3)
     a, b = runs["native"], runs["numpy"]
-    same = np.isclose(a.f, b.f, rtol=1e-6, atol=0)
+    # each start stops by L-BFGS-B's default rule (a reduction below ftol = 2.2e-9 of
+    # max(|f|, 1), i.e. 2.2e-9 absolute on objectives of ~1e-3), so a start's end value is only
+    # determined to ~2e-6 relative; at 1e-5, 98.7 % agree (95.7 % at the old 1e-6)
+    same = np.isclose(a.f, b.f, rtol=1e-5, atol=0)
     assert same.mean() > 0.9
     assert np.all(a.n_fev >= a.n_iter + 1) and np.all(b.n_fev >= b.n_iter + 1)
 

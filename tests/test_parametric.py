@@ -60,19 +60,28 @@ def test_objective_and_gradient(data):
 
 def test_reproduces_epoch_replication(fit):
     """Besiroglu et al. notebook cell 18 ("replicate exactly", 4,500 starts, summed Huber):
-    A=477.84, B=2143.86, E=1.8172, alpha=0.3473, beta=0.3672 (paper_numbers.md §4). Our check
-    with plain scipy gave A=477.83, B=2143.16; B is weakly identified, hence 1e-3 on B."""
-    assert fit.A == pytest.approx(477.84, rel=2e-4)
-    assert fit.B == pytest.approx(2143.86, rel=1e-3)
-    assert fit.E == pytest.approx(1.8172, abs=1e-4)
-    assert fit.alpha == pytest.approx(0.3473, abs=1e-4)
-    assert fit.beta == pytest.approx(0.3672, abs=1e-4)
+    A=477.84, B=2143.86, E=1.8172, alpha=0.3473, beta=0.3672 (paper_numbers.md §4).
+
+    Tolerance: half a unit in the last printed digit plus where the notebook's method stops.
+    It ran L-BFGS-B at scipy's defaults (ftol 2.2e-9 of max(|f|, 1): absolute on an objective
+    of 1e-3), which stops anywhere along the flat A-B valley; ours is the certified optimum
+    (engines agree to ~1e-7). Measured: the best 15 of 450 plain L-BFGS-B runs (every 10th grid
+    start) stop up to 0.3 from our A, 1.1 from our B and 5e-5 from our E, alpha, beta
+    (datasets.md §1: plain scipy gave A=477.83, B=2143.16). Ours: 477.826, 2143.42, 1.81722,
+    0.34731, 0.36717."""
+    assert fit.A == pytest.approx(477.84, abs=0.005 + 0.3)
+    assert fit.B == pytest.approx(2143.86, abs=0.005 + 1.1)
+    assert fit.E == pytest.approx(1.8172, abs=5e-5 + 5e-5)
+    assert fit.alpha == pytest.approx(0.3473, abs=5e-5 + 5e-5)
+    assert fit.beta == pytest.approx(0.3672, abs=5e-5 + 5e-5)
     assert fit.converged
     assert fit.interior
     assert fit.n_starts == 4500
     assert fit.n_points == 240
     assert 100 < fit.n_reached < 4500
     assert fit.reduction == "sum" and fit.delta == 1e-3
+    # the objective at an optimum is second-order in the stopping point: engines agree to ~1e-15
+    # and even scipy's default tolerances give 1.018274017829e-3; 1e-9 covers the digits written
     assert fit.objective == pytest.approx(1.0182740178e-3, rel=1e-9)
 
 
@@ -84,6 +93,9 @@ def test_optimum_not_beaten_by_plain_scipy(fit, data):
     for x0 in (fit.theta, np.array(epoch)):
         ref = minimize(reference_objective, x0, args=(logN, logD, logL), method="L-BFGS-B")
         assert fit.objective <= ref.fun * (1 + 1e-9)
+    # objective values at an optimum, second-order in the stopping point: the fit is certified to
+    # max|gradient| <= 1e-9 (standardised coordinates), which with the Hessian there bounds its
+    # excess over the true minimum by ~1e-12 relative
     tight = minimize(
         huber_objective_grad,
         fit.theta,
@@ -104,6 +116,7 @@ def test_mean_reduction_stops_early(data, fit):
     assert abs(m.alpha - fit.alpha) > 0.02
     # with tight tolerances the mean reaches the same optimum as the sum
     t = fit_parametric(*data, reduction="mean", x0=m.theta)
+    # objective values at the optimum (second-order in where each run stops): agree to ~1e-14
     assert t.objective * t.n_points == pytest.approx(fit.objective, rel=1e-8)
 
 
@@ -117,6 +130,8 @@ def test_synthetic_exact_recovery():
     grid = hoffmann_grid()[::90]
     f = fit_parametric(N, D, L, grid=grid)
     assert f.objective < 1e-18  # residuals at rounding level
+    # noise-free data: the optimum is the true constants. objective < 1e-18 bounds the parameters
+    # to ~3e-8 relative (Hessian at the truth); measured ~2e-12 in both engines
     assert f.E == pytest.approx(E, rel=1e-6)
     assert f.A == pytest.approx(A, rel=1e-5)
     assert f.B == pytest.approx(B, rel=1e-5)
