@@ -116,7 +116,7 @@ def test_table3_inverts_n_opt():
     ]
     assert np.allclose(df["params"], TABLE3_PARAMS)
     for n, c in zip(df["params"], df["flops"], strict=True):
-        assert compute_optimal(c).params == pytest.approx(n, rel=1e-9)
+        assert compute_optimal(c, "hoffmann").params == pytest.approx(n, rel=1e-9)
     assert np.allclose(6 * df["params"] * df["tokens"], df["flops"])
 
 

@@ -76,12 +76,20 @@ def test_optimal_hoffmann_tex_and_default_law(capsys):
     assert code == 0
     assert data["params"] == pytest.approx(4.03e10, rel=5e-3)
     assert data["tokens_per_param"] == pytest.approx(59, rel=0.01)
+    # The default is the canonical law, Besiroglu et al. 2024's refit (paper_numbers.md §4): about
+    # 20 tokens per parameter, "roughly flat (17-22) over 1e21-1e25" [D], consistent with
+    # Chinchilla's own 70B on 1.4T [V2]. Closed form from the published constants: 72.4B, 18.3.
     code, out, _ = cli(capsys, "optimal", "--flops", "5.76e23", "--json")
-    assert json.loads(out)["law"] == "hoffmann"
+    data = json.loads(out)
+    assert data["law"] == "epoch"
+    assert 17 < data["tokens_per_param"] < 22
+    assert data["params"] == pytest.approx(70e9, rel=0.05)
 
 
 def test_optimal_human_table(capsys):
-    code, out, err = cli(capsys, "optimal", "--flops", "5.76e23")
+    # Hoffmann's rounded printed constants (paper_numbers.md §3.2 [D]): 32.2B on 2.98T, 92.65 per
+    # parameter at the Gopher budget -- far from Chinchilla's own 70B on 1.4T
+    code, out, err = cli(capsys, "optimal", "--flops", "5.76e23", "--law", "hoffmann")
     assert code == 0 and err == ""
     assert "3.219e+10" in out and "2.982e+12" in out and "92.65" in out and "hoffmann" in out
     assert "{" not in out
@@ -126,11 +134,20 @@ def test_optimal_unique_tokens_with_law_is_rejected(capsys, in_tmp):
 def test_loss_chinchilla(capsys):
     """Rounded Hoffmann fit: Chinchilla (70B, 1.4T) L = 1.937, Gopher (280B, 300B) L = 1.993
     (paper_numbers.md §3.2 [D])."""
-    code, out, _ = cli(capsys, "loss", "--params", "70e9", "--tokens", "1.4e12", "--json")
+    code, out, _ = cli(
+        capsys, "loss", "--params", "70e9", "--tokens", "1.4e12", "--law", "hoffmann", "--json"
+    )
     assert code == 0
     assert json.loads(out)["loss"] == pytest.approx(1.937, abs=1e-3)
-    code, out, _ = cli(capsys, "loss", "--params", "280e9", "--tokens", "300e9")
+    code, out, _ = cli(
+        capsys, "loss", "--params", "280e9", "--tokens", "300e9", "--law", "hoffmann"
+    )
     assert code == 0 and "1.993" in out
+    # default: the canonical law (closed form from Besiroglu et al.'s Table 1 constants)
+    code, out, _ = cli(capsys, "loss", "--params", "70e9", "--tokens", "1.4e12", "--json")
+    expected = 1.81686 + 482.006 / 70e9**0.34781303 + 2085.434 / 1.4e12**0.36585412
+    assert json.loads(out)["law"] == "epoch"
+    assert json.loads(out)["loss"] == pytest.approx(expected, abs=1e-4)
 
 
 def test_loss_kaplan(capsys):

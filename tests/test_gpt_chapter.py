@@ -82,8 +82,10 @@ def test_series_table_positions():
     lines = gs.frontier_lines([1e20, 1e22])
     assert len(lines) == 4 and set(lines["rule"]) == {
         "Kaplan et al. 2020",
-        "Chinchilla (Hoffmann et al. 2022)",
+        "Chinchilla form (Besiroglu et al. 2024 refit)",
     }
+    hist = gs.frontier_lines([1e22], "hoffmann")
+    assert "Chinchilla form (Hoffmann et al. 2022, printed constants)" in set(hist["rule"])
     with pytest.raises(InputError):
         gs.frontier_lines([-1.0])
 

@@ -18,12 +18,14 @@ def test_frontier_exponent_hoffmann():
 
 def test_frontier_loss_matches_eq4_optimum():
     for c in (1e19, 5.76e23, 1e27):
-        assert s.frontier_loss(c, HOFFMANN) == pytest.approx(compute_optimal(c).loss, rel=1e-10)
+        assert s.frontier_loss(c, HOFFMANN) == pytest.approx(
+            compute_optimal(c, HOFFMANN).loss, rel=1e-10
+        )
 
 
 def test_chinchilla_budget_loss():
     # Hoffmann Approach 3 at the Gopher budget 5.76e23 (Table 3): optimum loss 1.9307 [derived]
-    assert s.frontier_loss(5.76e23) == pytest.approx(1.9307, abs=1e-4)
+    assert s.frontier_loss(5.76e23, "hoffmann") == pytest.approx(1.9307, abs=1e-4)
 
 
 def test_flops_for_loss_inverts():
@@ -32,12 +34,17 @@ def test_flops_for_loss_inverts():
 
 
 def test_halving_multiplier():
-    assert s.multiplier_to_halve_reducible() == pytest.approx(2 ** (0.62 / (0.34 * 0.28)))
-    assert s.multiplier_to_halve_reducible() == pytest.approx(91.3, abs=0.1)
+    # closed form 2**((alpha + beta) / (alpha beta)) on the frontier (chapter 5, exercise slow-ex-1)
+    assert s.multiplier_to_halve_reducible("hoffmann") == pytest.approx(2 ** (0.62 / (0.34 * 0.28)))
+    assert s.multiplier_to_halve_reducible("hoffmann") == pytest.approx(91.3, abs=0.1)
+    # the default is the canonical law (Besiroglu et al. 2024): alpha 0.3478, beta 0.3659 -> 48.8
+    a, b = 0.34781303, 0.36585412
+    assert s.multiplier_to_halve_reducible() == pytest.approx(2 ** ((a + b) / (a * b)))
+    assert s.multiplier_to_halve_reducible() == pytest.approx(48.8, abs=0.1)
 
 
 def test_ladder_escalates():
-    lad = s.loss_drop_ladder(delta=0.04, n_steps=5)
+    lad = s.loss_drop_ladder("hoffmann", delta=0.04, n_steps=5)
     assert list(lad["step"]) == list(range(6))
     assert math.isnan(lad["step_multiplier"].iloc[0])
     m = lad["step_multiplier"].to_numpy()[1:]

@@ -19,6 +19,7 @@ from scipy.optimize import brentq, minimize_scalar
 
 from scalinglaws.errors import InputError
 from scalinglaws.laws import (
+    DEFAULT_LAW,
     PF_DAY_FLOP,
     KaplanLaw,
     ParametricLaw,
@@ -81,7 +82,7 @@ def _scalar_flops(C: Any) -> float:
     return c
 
 
-def optimal_params(C: Any, law: Any = "hoffmann") -> float | np.ndarray:
+def optimal_params(C: Any, law: Any = DEFAULT_LAW) -> float | np.ndarray:
     """``N_opt(C) = G (C/6)**a`` (Hoffmann et al. 2022, eq 4); Kaplan: ``1.3e9 C_min**0.73``."""
     law = get_law(law)
     c = np.asarray(as_positive(C, "flops"))
@@ -92,7 +93,7 @@ def optimal_params(C: Any, law: Any = "hoffmann") -> float | np.ndarray:
     return float(out) if np.ndim(out) == 0 else np.asarray(out)
 
 
-def optimal_tokens(C: Any, law: Any = "hoffmann") -> float | np.ndarray:
+def optimal_tokens(C: Any, law: Any = DEFAULT_LAW) -> float | np.ndarray:
     """``D_opt(C) = (C/6)**b / G`` (Hoffmann eq 4); for Kaplan ``D = C / (6 N_opt)``."""
     law = get_law(law)
     c = np.asarray(as_positive(C, "flops"))
@@ -103,7 +104,7 @@ def optimal_tokens(C: Any, law: Any = "hoffmann") -> float | np.ndarray:
     return float(out) if np.ndim(out) == 0 else np.asarray(out)
 
 
-def compute_optimal(C: Any, law: Any = "hoffmann") -> Allocation:
+def compute_optimal(C: Any, law: Any = DEFAULT_LAW) -> Allocation:
     """Compute-optimal ``(N, D)`` for budget ``C`` FLOP under ``law`` (name or law object).
 
     Chinchilla-form laws: ``N_opt = G (C/6)**a``, ``D_opt = (C/6)**b / G`` with
@@ -126,7 +127,7 @@ def compute_optimal(C: Any, law: Any = "hoffmann") -> Allocation:
     )
 
 
-def flops_for_optimal_params(N: Any, law: Any = "hoffmann") -> float | np.ndarray:
+def flops_for_optimal_params(N: Any, law: Any = DEFAULT_LAW) -> float | np.ndarray:
     """Invert ``N_opt(C)``: the budget ``C`` (FLOP) for which ``N`` is compute-optimal.
 
     Chinchilla form: ``C = 6 (N/G)**(1/a)``; Kaplan: ``C = 8.64e19 (N/1.3e9)**(1/0.73)``.
@@ -144,7 +145,7 @@ def flops_for_optimal_params(N: Any, law: Any = "hoffmann") -> float | np.ndarra
 TABLE3_PARAMS: tuple[float, ...] = (400e6, 1e9, 10e9, 67e9, 175e9, 280e9, 520e9, 1e12, 10e12)
 
 
-def table3(law: Any = "hoffmann", params: Sequence[float] = TABLE3_PARAMS) -> pd.DataFrame:
+def table3(law: Any = DEFAULT_LAW, params: Sequence[float] = TABLE3_PARAMS) -> pd.DataFrame:
     """Compute-optimal FLOPs and tokens for each model size (style of Hoffmann Table 3 / A3).
 
     Columns: ``params, flops, tokens, tokens_per_param, flops_gopher_units, loss`` where

@@ -113,3 +113,35 @@ def glue_values(values: dict[str, str]) -> None:
     """Glue several formatted strings at once: ``glue_values({"alpha": fmt_fixed(a, 3)})``."""
     for name, text in values.items():
         glue_text(name, text)
+
+
+#: Every qualitative claim made with :func:`claim` in this process: name -> (condition, text glued).
+CLAIMS: dict[str, tuple[bool, str]] = {}
+
+
+def claim(name: str, condition: object, if_true: str, if_false: str) -> str:
+    """A sentence whose wording depends on the data, chosen from the data and glued under ``name``.
+
+    Use it for every word whose truth depends on a computed value (rises/falls, larger/smaller,
+    agrees/disagrees, significant or not) *and* for the sentences that follow from it: both
+    versions are written in the chapter, the data pick one, so the prose stays true when the
+    chapter is re-run with other parameters. The choice is recorded in :data:`CLAIMS` and glued
+    as ``<name>__holds`` ("true"/"false"), so a test can read which branch a run took.
+
+    >>> claim("trend", 0.3 > 0, "accuracy rises", "accuracy does not rise")  # doctest: +SKIP
+    'accuracy rises'
+    """
+    if not isinstance(name, str) or not name.isidentifier():
+        raise InputError(f"claim name must be an identifier, got {name!r}")
+    for label, text in (("if_true", if_true), ("if_false", if_false)):
+        if not isinstance(text, str) or not text.strip():
+            raise InputError(f"claim {name!r}: {label} must be a non-empty string")
+    try:
+        holds = bool(condition)
+    except Exception:  # e.g. the truth value of an array
+        raise InputError(f"claim {name!r}: the condition must be a single truth value") from None
+    text = if_true if holds else if_false
+    CLAIMS[name] = (holds, text)
+    glue_text(name, text)
+    glue_text(f"{name}__holds", "true" if holds else "false")
+    return text

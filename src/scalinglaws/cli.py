@@ -19,9 +19,14 @@ from typing import Any, NoReturn
 import numpy as np
 
 from .errors import InputError, ScalingLawsError
+from .laws import DEFAULT_LAW
 
 PROG = "scalinglaws"
-LAWS_HELP = "hoffmann (default), hoffmann-tex, epoch or kaplan"
+LAWS_HELP = (
+    "epoch (default: Besiroglu et al. 2024's refit of Hoffmann et al.'s data, the book's canonical "
+    "law), hoffmann (Hoffmann et al. 2022's printed constants, rejected by their own data), "
+    "hoffmann-tex or kaplan"
+)
 
 
 # ----------------------------------------------------------------------------- argparse glue
@@ -160,7 +165,7 @@ def _cmd_optimal(args: argparse.Namespace) -> int:
     else:
         from .allocation import compute_optimal
 
-        result = _as_dict(compute_optimal(args.flops, law=args.law or "hoffmann"))
+        result = _as_dict(compute_optimal(args.flops, law=args.law or DEFAULT_LAW))
     rows = [(label, result[key]) for key, label in _ALLOCATION_LABELS if key in result]
     _emit(args, result, _table(rows))
     return 0
@@ -460,7 +465,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("loss", help="predicted loss L(N, D) under a law")
     p.add_argument("--params", type=_positive_float, required=True, help="parameters N")
     p.add_argument("--tokens", type=_positive_float, required=True, help="training tokens D")
-    p.add_argument("--law", default="hoffmann", help=LAWS_HELP)
+    p.add_argument("--law", default=DEFAULT_LAW, help=LAWS_HELP)
     p.add_argument("--json", action="store_true", help=json_help)
     p.set_defaults(func=_cmd_loss)
 

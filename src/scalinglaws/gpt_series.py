@@ -21,6 +21,7 @@ import pandas as pd
 from scalinglaws import compute
 from scalinglaws.allocation import compute_optimal
 from scalinglaws.errors import InputError
+from scalinglaws.laws import DEFAULT_LAW, get_parametric_law, law_label
 
 __all__ = [
     "series_table",
@@ -35,25 +36,14 @@ __all__ = [
 GPT3_TOKENS: float = 300e9
 
 
-def _allocations(flops: float) -> dict[str, float]:
-    k = compute_optimal(flops, "kaplan")
-    h = compute_optimal(flops, "hoffmann")
-    return {
-        "kaplan_params": k.params,
-        "kaplan_tokens": k.tokens,
-        "chinchilla_params": h.params,
-        "chinchilla_tokens": h.tokens,
-    }
-
-
-def series_table(law_chinchilla: str = "hoffmann") -> pd.DataFrame:
+def series_table(law_chinchilla: Any = DEFAULT_LAW) -> pd.DataFrame:
     """GPT-1 to GPT-4: published size and compute, tokens, tokens per parameter, optimal allocations.
 
     Parameters
     ----------
     law_chinchilla : str
-        Chinchilla-form law for the compute-optimal comparison (only ``"hoffmann"`` is used in the
-        book; any name accepted by :func:`scalinglaws.laws.get_law` with a Chinchilla form works).
+        Chinchilla-form law for the compute-optimal comparison (default: the canonical law,
+        :data:`scalinglaws.laws.DEFAULT_LAW`; any Chinchilla-form law or name works).
 
     Returns
     -------
@@ -65,10 +55,7 @@ def series_table(law_chinchilla: str = "hoffmann") -> pd.DataFrame:
         ``vs_chinchilla`` (params / optimal params; NaN when params unknown), ``citation``,
         ``confidence``.
     """
-    if law_chinchilla != "hoffmann":
-        from scalinglaws.laws import get_law
-
-        get_law(law_chinchilla)  # raises InputError on unknown names
+    law_chinchilla = get_parametric_law(law_chinchilla, "the compute-optimal comparison")
     rows = []
     for m in compute.GPT_SERIES:
         n, d, c = m.params, m.tokens, m.flops
@@ -145,7 +132,7 @@ def gpt3_family() -> pd.DataFrame:
     return out
 
 
-def frontier_lines(flops: Any, law_chinchilla: str = "hoffmann") -> pd.DataFrame:
+def frontier_lines(flops: Any, law_chinchilla: Any = DEFAULT_LAW) -> pd.DataFrame:
     """Kaplan and Chinchilla compute-optimal parameter counts along a grid of budgets.
 
     Parameters
@@ -157,7 +144,7 @@ def frontier_lines(flops: Any, law_chinchilla: str = "hoffmann") -> pd.DataFrame
     -------
     DataFrame
         Long format: ``flops, params, tokens, rule`` with rule ``"Kaplan et al. 2020"`` or
-        ``"Chinchilla (Hoffmann et al. 2022)"``.
+        ``"Chinchilla form (<law label>)"`` (:func:`scalinglaws.laws.law_label`).
     """
     try:
         c = np.atleast_1d(np.asarray(flops, dtype=np.float64))
@@ -169,7 +156,7 @@ def frontier_lines(flops: Any, law_chinchilla: str = "hoffmann") -> pd.DataFrame
     for ci in c:
         for law, label in (
             ("kaplan", "Kaplan et al. 2020"),
-            (law_chinchilla, "Chinchilla (Hoffmann et al. 2022)"),
+            (law_chinchilla, f"Chinchilla form ({law_label(law_chinchilla)})"),
         ):
             a = compute_optimal(float(ci), law)
             rows.append({"flops": float(ci), "params": a.params, "tokens": a.tokens, "rule": label})

@@ -21,6 +21,8 @@ import numpy as np
 from scalinglaws.errors import InputError
 
 __all__ = [
+    "DEFAULT_LAW",
+    "law_label",
     "PF_DAY_FLOP",
     "ParametricLaw",
     "KaplanLaw",
@@ -386,6 +388,13 @@ kaplan_s_opt = KAPLAN.s_opt
 kaplan_min_tokens_no_overfit = KAPLAN.min_tokens_no_overfit
 
 
+#: The book's canonical Chinchilla-form law, the default of the library and the command line:
+#: Besiroglu et al.'s (2024) refit of Hoffmann et al.'s own data. Hoffmann's printed Approach-3
+#: constants ("hoffmann", "hoffmann-tex") are rejected by those data (chi-squared and
+#: likelihood-ratio tests, p ~ 1e-16; chapter "Chinchilla") and appear only where history is
+#: the subject.
+DEFAULT_LAW: str = "epoch"
+
 _REGISTRY: dict[str, ParametricLaw | KaplanLaw] = {
     "hoffmann": HOFFMANN,
     "hoffmann-tex": HOFFMANN_TEX,
@@ -393,6 +402,21 @@ _REGISTRY: dict[str, ParametricLaw | KaplanLaw] = {
     "kaplan": KAPLAN,
     "muennighoff-c4": MUENNIGHOFF_C4,
 }
+
+_LABELS = {
+    "hoffmann": "Hoffmann et al. 2022, printed constants",
+    "hoffmann-tex": "Hoffmann et al. 2022, TeX constants",
+    "epoch": "Besiroglu et al. 2024 refit",
+    "kaplan": "Kaplan et al. 2020",
+    "muennighoff-c4": "Muennighoff et al. 2023, C4",
+}
+
+
+def law_label(law: Any) -> str:
+    """Short human-readable label of a law (or law name) for legends and prose."""
+    obj = get_law(law) if not isinstance(law, ParametricLaw | KaplanLaw) else law
+    return _LABELS.get(obj.name, obj.name)
+
 
 #: Names accepted by :func:`get_law`.
 LAW_NAMES: tuple[str, ...] = tuple(_REGISTRY)

@@ -25,7 +25,7 @@ import pandas as pd
 
 from scalinglaws.allocation import compute_optimal
 from scalinglaws.errors import InputError
-from scalinglaws.laws import ParametricLaw, as_positive, get_parametric_law
+from scalinglaws.laws import DEFAULT_LAW, ParametricLaw, as_positive, get_parametric_law
 
 __all__ = [
     "frontier_exponent",
@@ -41,7 +41,7 @@ def _law(law: Any) -> ParametricLaw:
     return get_parametric_law(law, "the frontier analysis")
 
 
-def frontier_exponent(law: Any = "hoffmann") -> float:
+def frontier_exponent(law: Any = DEFAULT_LAW) -> float:
     """``gamma = alpha beta / (alpha + beta)``: exponent of the reducible loss in C on the frontier.
 
     Hoffmann et al. 2022 (rounded, alpha=0.34, beta=0.28): gamma = 0.1535.
@@ -50,7 +50,7 @@ def frontier_exponent(law: Any = "hoffmann") -> float:
     return lw.alpha * lw.beta / (lw.alpha + lw.beta)
 
 
-def frontier_coefficient(law: Any = "hoffmann") -> float:
+def frontier_coefficient(law: Any = DEFAULT_LAW) -> float:
     """``K`` in ``L*(C) = E + K C**(-gamma)`` (nats/token x FLOP**gamma), from the eq-4 optimum."""
     lw = _law(law)
     c0 = 1e20
@@ -58,7 +58,7 @@ def frontier_coefficient(law: Any = "hoffmann") -> float:
     return float(lw.reducible(alloc.params, alloc.tokens)) * c0 ** frontier_exponent(lw)
 
 
-def frontier_loss(C: Any, law: Any = "hoffmann") -> float | np.ndarray:
+def frontier_loss(C: Any, law: Any = DEFAULT_LAW) -> float | np.ndarray:
     """Loss (nats/token) of the compute-optimal model trained with ``C`` FLOP (vectorised)."""
     lw = _law(law)
     c = np.asarray(as_positive(C, "flops"))
@@ -66,7 +66,7 @@ def frontier_loss(C: Any, law: Any = "hoffmann") -> float | np.ndarray:
     return float(out) if out.ndim == 0 else out
 
 
-def flops_for_loss(L: Any, law: Any = "hoffmann") -> float | np.ndarray:
+def flops_for_loss(L: Any, law: Any = DEFAULT_LAW) -> float | np.ndarray:
     """Compute (FLOP) a compute-optimal run needs to reach loss ``L`` (must exceed the floor E)."""
     lw = _law(law)
     loss = np.asarray(as_positive(L, "loss"))
@@ -76,13 +76,13 @@ def flops_for_loss(L: Any, law: Any = "hoffmann") -> float | np.ndarray:
     return float(out) if out.ndim == 0 else out
 
 
-def multiplier_to_halve_reducible(law: Any = "hoffmann") -> float:
+def multiplier_to_halve_reducible(law: Any = DEFAULT_LAW) -> float:
     """Compute multiplier ``2**(1/gamma)`` that halves the reducible loss (any starting point)."""
     return 2.0 ** (1.0 / frontier_exponent(law))
 
 
 def loss_drop_ladder(
-    law: Any = "hoffmann", *, start_flops: Any = 5.76e23, delta: Any = 0.05, n_steps: int = 5
+    law: Any = DEFAULT_LAW, *, start_flops: Any = 5.76e23, delta: Any = 0.05, n_steps: int = 5
 ) -> pd.DataFrame:
     """Successive fixed loss drops of ``delta`` nats/token from the optimum at ``start_flops``.
 
