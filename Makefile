@@ -32,7 +32,7 @@ export SCALINGLAWS_QUIET := 1
 
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb) $(wildcard book/*.ipynb))
 
-.PHONY: help venv static verify-data cache-check book test test-portable check-execute unit nbval build-strict browser execute bench lint format clean
+.PHONY: help venv static verify-data cache-check book test test-portable check-execute unit corners nbval build-strict browser execute bench lint format clean
 
 help:
 	@sed -n '2,14p' Makefile | sed 's/^# \{0,1\}//'
@@ -67,7 +67,11 @@ book: static verify-data cache-check
 	echo "Book built in $$(( $$(date +%s) - start )) s: _build/html/index.html"
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -q tests --ignore=tests/browser
+	$(BIN)/python -m pytest -q tests --ignore=tests/browser -m "not corners"
+
+# Every chapter at the ends of its declared parameter ranges (tests/test_corners.py), over the CPU cores.
+corners: static verify-data
+	$(BIN)/python -m pytest -q -p no:randomly -n auto -m corners tests/test_corners.py
 
 nbval: static verify-data
 	$(BIN)/python -m pytest -q -p no:randomly --nbval $(NOTEBOOKS) --nbval-sanitize-with tests/nbval_sanitize.cfg
@@ -82,7 +86,7 @@ browser: $(STAMP)
 
 # Every stage runs even when an earlier one fails (make -k semantics); the summary names each
 # failing stage and the target exits non-zero if any failed.
-TEST_STAGES := lint unit nbval build-strict browser
+TEST_STAGES := lint unit nbval corners build-strict browser
 
 test: $(STAMP)
 	@failed=""; \

@@ -91,18 +91,33 @@ def test_chapter_contract(path):
     )
 
 
-def test_glue_names_are_unique_across_the_book():
-    seen: dict[str, str] = {}
+def _glued(path: Path) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for cell in notebook(path)["cells"]:
+        for o in cell.get("outputs", []):
+            scrap = o.get("metadata", {}).get("scrapbook", {})
+            if "name" in scrap:
+                data = o.get("data", {})
+                out[scrap["name"]] = "".join(data.get("text/markdown", data.get("text/plain", "")))
+    return out
+
+
+def test_one_value_per_quantity_across_the_book():
+    """A quantity several chapters state is glued under one shared name (prefix ``book_``) from one
+    library computation, and every chapter that glues it shows the same value; every other glue
+    name belongs to one notebook."""
+    seen: dict[str, tuple[str, str]] = {}
     for path in [*CHAPTER_NOTEBOOKS, *sorted((ROOT / "book").glob("*.ipynb"))]:
-        names = set()
-        for cell in notebook(path)["cells"]:
-            for out in cell.get("outputs", []):
-                scrap = out.get("metadata", {}).get("scrapbook", {})
-                if "name" in scrap:
-                    names.add(scrap["name"])
-        for name in names:
-            assert name not in seen, f"glue name {name!r} used in {seen.get(name)} and {path.name}"
-            seen[name] = path.name
+        for name, value in _glued(path).items():
+            if name in seen:
+                first, v0 = seen[name]
+                assert name.startswith("book_"), (
+                    f"glue name {name!r} used in {first} and {path.name}: shared quantities "
+                    "are named book_*"
+                )
+                assert value == v0, f"{name!r} is {v0!r} in {first} but {value!r} in {path.name}"
+            else:
+                seen[name] = (path.name, value)
     assert len(seen) > 100
 
 
