@@ -337,3 +337,17 @@ def test_portable_spec_rounds_and_renames() -> None:
     rows = next(iter(a["datasets"].values()))
     assert rows[0]["y"] == 3.14159 and rows[1]["y"] == 2.71828  # 6 significant digits
     assert all(k.startswith("data-") and len(k) == 21 for k in a["datasets"])
+
+
+def test_every_decade_tick_matches_its_label_expression() -> None:
+    # 10.0**23 == 1.0000000000000001e+23 != 1e23: the 10^23 label (GPT-3, Chinchilla) was blank
+    df = pd.DataFrame({"C": [1e18, 1e27], "L": [3.0, 2.0]})
+    spec = charts.spec_of(
+        alt.Chart(df).mark_point().encode(x=charts.log_x("C", "Compute C (FLOP)", data=df), y="L:Q")
+    )
+    axis = spec["encoding"]["x"]["axis"]
+    for v in axis["values"]:
+        assert v == float(f"1e{round(np.log10(v))}")
+    labelled = [int(k) for k in re.findall(r"datum\.value == 1e(\d+) \?", axis["labelExpr"])]
+    assert labelled and all(float(f"1e{k}") in axis["values"] for k in labelled)
+    assert 1e23 in axis["values"]

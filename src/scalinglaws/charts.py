@@ -427,8 +427,10 @@ def _log_axis(values: np.ndarray | None, fmt: str | None) -> tuple[alt.Scale, al
     labelled = [k for k in ks if (k - k0) % step == 0]
     expr = " : ".join(f"datum.value == 1e{k} ? '{_decade_label(k)}'" for k in labelled) + " : ''"
     return (
-        alt.Scale(type="log", domain=[10.0**k0, 10.0**k1], padding=10),
-        alt.Axis(values=[10.0**k for k in ks], labelExpr=expr, tickCount=len(ks)),
+        # float("1e23"), not 10.0**23 (= 1.0000000000000001e+23, which never equals the
+        # label expression's 1e23, so that decade's label was blank)
+        alt.Scale(type="log", domain=[float(f"1e{k0}"), float(f"1e{k1}")], padding=10),
+        alt.Axis(values=[float(f"1e{k}") for k in ks], labelExpr=expr, tickCount=len(ks)),
     )
 
 
