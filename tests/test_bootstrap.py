@@ -126,3 +126,26 @@ def test_bad_bootstrap_args(data):
         bootstrap_parametric(*data, level=1.5)
     with pytest.raises(InputError, match="same length"):
         bootstrap(np.mean, [np.ones(3), np.ones(4)], n_boot=5, seed=0, stat_fn=dict)
+
+
+def test_blocks_do_not_change_the_bootstrap(data, fit, monkeypatch):
+    from scalinglaws import bootstrap as bmod
+
+    N, D, L = data
+    one = bmod.bootstrap_parametric(N, D, L, n_boot=12, seed=5, fit=fit, progress=False)
+    monkeypatch.setattr(bmod, "BLOCK_ELEMENTS", 3 * N.size)  # blocks of 2 resamples
+    blocked = bmod.bootstrap_parametric(N, D, L, n_boot=12, seed=5, fit=fit, progress=False)
+    np.testing.assert_array_equal(one.estimates.to_numpy(), blocked.estimates.to_numpy())
+
+
+def test_restarts_reveal_another_basin_on_noise():
+    from scalinglaws.bootstrap import bootstrap_parametric
+
+    rng = np.random.default_rng(0)
+    N = np.exp(rng.uniform(np.log(1e7), np.log(1e10), 40))
+    D = np.exp(rng.uniform(np.log(1e9), np.log(1e12), 40))
+    L = rng.uniform(2, 3, 40)
+    b = bootstrap_parametric(N, D, L, n_boot=100, seed=42, restarts=20, progress=False)
+    assert b.n_restarted == 20 and b.n_left_basin >= 1
+    plain = bootstrap_parametric(N, D, L, n_boot=100, seed=42, progress=False)
+    assert plain.n_restarted == 0 and plain.n_left_basin == 0

@@ -187,3 +187,33 @@ def test_bad_options(data):
         fit_parametric(N, D, L, grid="random")
     with pytest.raises(InputError, match="tolerance"):
         fit_parametric(N, D, L, tolerance="loose")
+
+
+def test_identification_flags_the_two_size_ridge(monkeypatch):
+    """Two model sizes: A/N^alpha fits any alpha exactly, so alpha and A are not identified."""
+    from scalinglaws import parametric
+
+    rng = np.random.default_rng(0)
+    N = rng.choice([1e8, 1e9], 60)
+    D = np.exp(rng.uniform(np.log(1e9), np.log(1e12), 60))
+    L = 1.69 + 400 / N**0.34 + 1500 / D**0.28
+    with pytest.raises(InputError, match="2 distinct model sizes"):
+        fit_parametric(N, D, L)
+    monkeypatch.setattr(parametric, "MIN_DISTINCT", 2)  # let the fit run to see the ridge
+    f = fit_parametric(N, D, L, grid=hoffmann_grid()[::90])
+    ident = parametric.identification(f, N, D, L)
+    assert ident["alpha"] is False and ident["A"] is False
+    assert ident["B"] is True and ident["beta"] is True
+
+
+def test_identification_of_well_posed_data(data, fit):
+    from scalinglaws.parametric import identification
+
+    assert identification(fit, *data) == dict.fromkeys(("E", "A", "B", "alpha", "beta"), True)
+
+
+def test_constant_loss_is_refused():
+    N = np.geomspace(1e7, 1e10, 10)
+    D = np.geomspace(1e12, 1e9, 10)
+    with pytest.raises(InputError, match="constant"):
+        fit_parametric(N, D, np.full(10, 2.5))

@@ -314,3 +314,13 @@ def test_best_of_n_stable_for_many_samples():
     for n in (1, 50, 1500, 3000):
         cov = coverage_curve(3000, correct.sum(axis=1), [n])[0]
         assert expected_best_of_n(perfect, correct, n) == pytest.approx(cov, rel=1e-9, abs=1e-12)
+
+
+def test_pass_at_k_huge_n_needs_no_array():
+    # 1e11 samples, half correct: pass@1 is exactly c/n (Chen et al. 2021, eq. 1 with k = 1)
+    from scalinglaws.testtime import pass_at_k
+
+    assert pass_at_k(100_000_000_000, 50_000_000_000, 1) == pytest.approx(0.5, rel=1e-12)
+    assert pass_at_k(10**7, 10, 1000) == pytest.approx(
+        1 - math.comb(10**7 - 10, 1000) / math.comb(10**7, 1000), rel=1e-9
+    )

@@ -20,7 +20,12 @@ import numpy as np
 import pandas as pd
 
 from scalinglaws.errors import InputError
-from scalinglaws.parametric import _batched_lbfgs, fit_parametric, validate_nd_loss
+from scalinglaws.parametric import (
+    _batched_lbfgs,
+    fit_parametric,
+    hoffmann_grid,
+    validate_nd_loss,
+)
 
 __all__ = ["BootstrapResult", "bootstrap", "bootstrap_parametric", "resample_indices"]
 
@@ -51,6 +56,13 @@ class BootstrapResult:
         Seed of ``np.random.default_rng``.
     n_converged : int
         Resamples whose optimiser reported convergence (all are used in the summaries).
+    n_restarted : int
+        Resamples also solved from a coarse grid of starts (``restarts`` of
+        :func:`bootstrap_parametric`; 0 otherwise).
+    n_left_basin : int
+        Of those, resamples whose best optimum from the grid beat the warm start (from the
+        full-data optimum) at a different point: the objective has another basin, and a
+        warm-started bootstrap alone would not show it.
     """
 
     estimates: pd.DataFrame
@@ -61,6 +73,8 @@ class BootstrapResult:
     n_boot: int
     seed: int
     n_converged: int
+    n_restarted: int = 0
+    n_left_basin: int = 0
 
     def summary(self) -> pd.DataFrame:
         """Table with columns ``param, estimate, std_err, lo, hi``."""
@@ -101,6 +115,8 @@ def _result(
     n_boot: int,
     seed: int,
     n_converged: int,
+    n_restarted: int = 0,
+    n_left_basin: int = 0,
 ) -> BootstrapResult:
     """Percentile intervals and standard errors of ``names`` over the resamples, as a result."""
     q = [(1.0 - level) / 2.0, (1.0 + level) / 2.0]
@@ -120,6 +136,8 @@ def _result(
         n_boot=int(n_boot),
         seed=int(seed),
         n_converged=int(n_converged),
+        n_restarted=int(n_restarted),
+        n_left_basin=int(n_left_basin),
     )
 
 
@@ -205,6 +223,7 @@ def bootstrap_parametric(
     progress: bool | None = None,
     delta: float = 1e-3,
     fit: Any = None,
+    restarts: int = 0,
 ) -> BootstrapResult:
     """Bootstrap of the Chinchilla Approach-3 fit (Hoffmann et al. 2022, App. D.2).
 
@@ -229,6 +248,15 @@ def bootstrap_parametric(
         Huber threshold.
     fit : ParametricFit, optional
         Precomputed full-data fit.
+    restarts : int
+        How many resamples (evenly spread over the ``n_boot``) are also solved from a coarse
+        grid of :data:`RESTART_STARTS` starts (every 90th point of Hoffmann's grid): where one
+        of them reaches a lower objective at a different point than the warm start, that
+        resample uses it and counts in ``n_left_basin`` (another basin: multimodality that a
+        warm-started bootstrap cannot see). 0 (default) keeps the warm-start bootstrap alone.
+
+    Large problems are solved in blocks of resamples (at most :data:`BLOCK_ELEMENTS` weights
+    per block), so memory stays bounded; the results do not depend on the blocking.
 
     Returns
     -------
@@ -239,34 +267,67 @@ def bootstrap_parametric(
     n_arr, d_arr, l_arr = validate_nd_loss(N, D, L)
     if fit is None:
         fit = fit_parametric(n_arr, d_arr, l_arr, delta=delta)
+    if isinstance(restarts, bool) or not isinstance(restarts, int | np.integer) or restarts < 0:
+        raise InputError(f"restarts must be a non-negative integer, got {restarts!r}")
+    restarts = min(int(restarts), int(n_boot))
     P = n_arr.size
-    idx = resample_indices(P, n_boot, seed)
-    W = np.zeros((n_boot, P))
-    np.add.at(W, (np.repeat(np.arange(n_boot), P), idx.reshape(-1)), 1.0)
-    X0 = np.repeat(fit.theta[None, :], n_boot, axis=0)
+    logs = (np.log(n_arr), np.log(d_arr), np.log(l_arr))
+    # resamples per block: the draws of a block are the next ``rows * P`` integers of the same
+    # generator, an even count, so they equal those of one big draw (numpy draws two 32-bit
+    # integers per 64-bit output and discards an odd one at the end of a call)
+    rows = max(2, BLOCK_ELEMENTS // P) // 2 * 2
+    rng = np.random.default_rng(seed)
     bar = None
     if _use_progress(progress):
         from tqdm import tqdm
 
         bar = tqdm(total=n_boot, desc="bootstrap")
+    th = np.empty((n_boot, 5))
+    status = np.empty(n_boot, dtype=np.int64)
+    fval = np.empty(n_boot)
+    pick = (
+        np.unique(np.linspace(0, n_boot - 1, restarts).round().astype(np.int64))
+        if restarts
+        else np.zeros(0, dtype=np.int64)
+    )
+    n_left = 0
     try:
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            br = _batched_lbfgs(
-                X0,
-                np.log(n_arr),
-                np.log(d_arr),
-                np.log(l_arr),
-                float(delta),
-                ftol=0.0,
-                gtol=1e-10,
-                weights=W,
-                on_done=None if bar is None else bar.update,
-            )
+        for start in range(0, n_boot, rows):
+            stop = min(n_boot, start + rows)
+            idx = rng.integers(0, P, size=(stop - start, P))
+            W = np.zeros((stop - start, P))
+            np.add.at(W, (np.repeat(np.arange(stop - start), P), idx.reshape(-1)), 1.0)
+            del idx
+            X0 = np.repeat(fit.theta[None, :], stop - start, axis=0)
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                br = _batched_lbfgs(
+                    X0,
+                    *logs,
+                    float(delta),
+                    ftol=0.0,
+                    gtol=1e-10,
+                    weights=W,
+                    on_done=None if bar is None else bar.update,
+                )
+            th[start:stop], status[start:stop], fval[start:stop] = br.x, br.status, br.f
+            here = pick[(pick >= start) & (pick < stop)]
+            per = max(1, BLOCK_ELEMENTS // (RESTART_STARTS.shape[0] * P))
+            for j in range(0, here.size, per):
+                sel = here[j : j + per]
+                found = _restart(W[sel - start], logs, float(delta), fval[sel], th[sel])
+                for i, (x, st, fv) in zip(sel, found, strict=True):
+                    if x is not None:
+                        th[i], status[i], fval[i] = x, st, fv
+                        n_left += 1
     finally:
         if bar is not None:
             bar.close()
-    th = br.x
     alpha, beta = th[:, 3], th[:, 4]
+    with np.errstate(all="ignore"):  # a diverged resample gives inf, reported as such
+        return _parametric_result(th, alpha, beta, status, fit, level, n_boot, seed, pick, n_left)
+
+
+def _parametric_result(th, alpha, beta, status, fit, level, n_boot, seed, pick, n_left):
     est = pd.DataFrame(
         {
             "E": np.exp(th[:, 2]),
@@ -276,7 +337,7 @@ def bootstrap_parametric(
             "beta": beta,
             "a": beta / (alpha + beta),
             "b": alpha / (alpha + beta),
-            "converged": br.status == 0,
+            "converged": status == 0,
         }
     )
     point = dict(fit.params)
@@ -289,5 +350,53 @@ def bootstrap_parametric(
         level=level,
         n_boot=n_boot,
         seed=seed,
-        n_converged=int(np.sum(br.status == 0)),
+        n_converged=int(np.sum(status == 0)),
+        n_restarted=int(pick.size),
+        n_left_basin=n_left,
     )
+
+
+#: Largest number of point weights (resamples x points) solved in one block.
+BLOCK_ELEMENTS = 4_000_000
+
+#: Starts of a restarted resample: every 90th point of Hoffmann's 4,500-start grid (50 starts).
+RESTART_STARTS = hoffmann_grid()[::90]
+
+
+def _restart(
+    W: np.ndarray, logs: tuple, delta: float, f_warm: np.ndarray, x_warm: np.ndarray
+) -> list[tuple[Any, int, float]]:
+    """Solve resamples (weights ``W``, R x P) from :data:`RESTART_STARTS`, all in one call.
+
+    Each start stops by scipy's default rules; a resample's best end point that beats its warm
+    optimum (lower objective by more than 1e-6 relative or 1e-12 absolute, at a point more than
+    1e-3 away in some coordinate) is polished to max|gradient| <= 1e-10 and returned as
+    ``(x, status, f)``; otherwise ``(None, 0, nan)``.
+    """
+    R, S = W.shape[0], RESTART_STARTS.shape[0]
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        br = _batched_lbfgs(
+            np.tile(RESTART_STARTS, (R, 1)), *logs, delta, weights=np.repeat(W, S, axis=0)
+        )
+    f = np.where(np.isfinite(br.f), br.f, np.inf).reshape(R, S)
+    out: list[tuple[Any, int, float]] = []
+    for r in range(R):
+        j = int(np.argmin(f[r]))
+        warm = float(f_warm[r]) if np.isfinite(f_warm[r]) else np.inf
+        x = br.x.reshape(R, S, 5)[r, j]
+        if not (f[r, j] < warm - max(1e-6 * abs(warm), 1e-12)):
+            out.append((None, 0, np.nan))
+            continue
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            pol = _batched_lbfgs(
+                x[None, :], *logs, delta, ftol=0.0, gtol=1e-10, weights=W[r : r + 1]
+            )
+        if np.isfinite(pol.f[0]) and pol.f[0] <= f[r, j]:
+            x, st, fv = pol.x[0], int(pol.status[0]), float(pol.f[0])
+        else:
+            st, fv = int(br.status.reshape(R, S)[r, j]), float(f[r, j])
+        if np.max(np.abs(x - x_warm[r])) > 1e-3:
+            out.append((x, st, fv))
+        else:
+            out.append((None, 0, np.nan))
+    return out

@@ -4,6 +4,12 @@ Subcommands: ``optimal``, ``loss``, ``fit``, ``pass-at-k``, ``data {list,verify,
 and ``run``. Each takes ``--json`` for machine-readable output on stdout; otherwise
 it prints a small table. Bad input exits with code 2 and ONE line on stderr
 (``scalinglaws: error: ...``); success exits 0. Output has no timestamps.
+
+Limits (bad input beyond them is refused with exit 2, see "How to run"): budgets
+``--flops`` in [1e6, 1e35] FLOP; ``--params``, ``--tokens`` and ``--unique-tokens`` in
+[1, 1e30]; ``pass-at-k`` counts up to 2**53; ``fit`` files up to 200 MB of text and
+100,000 rows, ``--bootstrap`` up to 20,000 resamples and 2e7 resampled points in all.
+Error messages quote at most 80 characters of any input.
 """
 
 from __future__ import annotations
@@ -11,7 +17,9 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -22,6 +30,24 @@ from .errors import InputError, ScalingLawsError
 from .laws import DEFAULT_LAW
 
 PROG = "scalinglaws"
+
+#: Physically meaningful ranges (inclusive) of the numeric options: a training budget from a
+#: laptop minute (1e6 FLOP) to far beyond any planned run (1e35 FLOP); parameter and token
+#: counts from 1 to 1e30. Outside them the laws' numbers overflow or mean nothing.
+FLOPS_RANGE = (1e6, 1e35)
+COUNT_RANGE = (1.0, 1e30)
+
+#: ``fit`` input limits: file size (bytes), data rows, bootstrap resamples, resamples x rows.
+MAX_CSV_BYTES = 200_000_000
+MAX_FIT_ROWS = 100_000
+MAX_BOOTSTRAP = 20_000
+MAX_BOOTSTRAP_POINTS = 20_000_000
+
+#: Longest quotation of user input in an error message (characters).
+QUOTE_WIDTH = 80
+
+#: Longest error message (characters; the rest is cut with "...").
+MAX_MESSAGE = 600
 LAWS_HELP = (
     "epoch (default: Besiroglu et al. 2024's refit of Hoffmann et al.'s data, the book's canonical "
     "law), hoffmann (Hoffmann et al. 2022's printed constants, rejected by their own data), "
@@ -36,38 +62,88 @@ class _UsageError(Exception):
     """Raised instead of argparse's multi-line usage + exit."""
 
 
+#: Anything that looks like a (signed) number, inf or nan: a value, never an option name, so
+#: ``--flops -1e23`` and ``--tokens -inf`` reach the range check instead of argparse's
+#: "expected one argument".
+_NUMBER_LIKE = re.compile(
+    r"^-(\d[\d_]*\.?\d*|\.\d+)([eE][-+]?\d+)?$|^-(inf|infinity|nan)$", re.IGNORECASE
+)
+
+
 class _Parser(argparse.ArgumentParser):
     """ArgumentParser whose errors are one line (``scalinglaws: error: ...``), exit 2."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = _NUMBER_LIKE
 
     def error(self, message: str) -> NoReturn:
         raise _UsageError(" ".join(str(message).split()))
 
 
+def quote(text: Any, width: int = QUOTE_WIDTH) -> str:
+    """``repr(text)`` cut to ``width`` characters (an error message never echoes a huge input)."""
+    shown = repr(text)
+    return shown if len(shown) <= width else shown[: width - 3] + "..."
+
+
+def _bounded_float(low: float, high: float, unit: str) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = float(text) if len(text) <= 400 else math.nan
+        except ValueError:
+            value = math.nan
+        if not (math.isfinite(value) and value > 0):
+            raise argparse.ArgumentTypeError(f"must be a positive finite number, got {quote(text)}")
+        if not (low <= value <= high):
+            raise argparse.ArgumentTypeError(
+                f"must be a positive finite number in [{low:g}, {high:g}] {unit}, got {quote(text)}"
+            )
+        return value
+
+    parse.__name__ = "positive number"
+    return parse
+
+
 def _positive_float(text: str) -> float:
+    """A positive finite number (no range)."""
     try:
-        value = float(text)
+        value = float(text) if len(text) <= 400 else math.nan
     except ValueError:
         value = math.nan
     if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"must be a positive finite number, got {text!r}")
+        raise argparse.ArgumentTypeError(f"must be a positive finite number, got {quote(text)}")
     return value
 
 
-def _int_at_least(low: int) -> Callable[[str], int]:
+_positive_float.__name__ = "positive number"
+
+
+def _int_at_least(low: int, high: int | None = None) -> Callable[[str], int]:
+    what = f"an integer >= {low}" if high is None else f"an integer in [{low}, {high}]"
+
     def parse(text: str) -> int:
         try:
-            value = int(text)
+            value = int(text) if len(text.strip()) <= 40 else None
         except ValueError:
-            raise argparse.ArgumentTypeError(f"must be an integer >= {low}, got {text!r}") from None
-        if value < low:
-            raise argparse.ArgumentTypeError(f"must be an integer >= {low}, got {text!r}")
+            value = None
+        if value is None or value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"must be {what}, got {quote(text)}")
         return value
 
     parse.__name__ = f"integer >= {low}"
     return parse
 
 
-_positive_float.__name__ = "positive number"
+def _law_name(text: str) -> str:
+    """A law name: never empty (``--law ""`` is an error, not the default law)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "must name a law (epoch, hoffmann, hoffmann-tex or kaplan), got ''"
+        )
+    if len(text) > QUOTE_WIDTH:
+        raise argparse.ArgumentTypeError(f"unknown law {quote(text)}")
+    return text
 
 
 # ----------------------------------------------------------------------------- output
@@ -162,10 +238,23 @@ def _cmd_optimal(args: argparse.Namespace) -> int:
         from .data_constrained import optimal_under_unique_tokens
 
         result = _as_dict(optimal_under_unique_tokens(args.flops, args.unique_tokens))
+        # the search spans N = sqrt(C/6) x [1e-6, 1e6], i.e. D/N in [1e-12, 1e12]: an optimum
+        # within 1 % of either end is the window's edge, not an optimum
+        ratio = float(result.get("tokens_per_param", 1.0))
+        if not (1.01e-12 < ratio < 0.99e12):
+            result["converged"] = False
     else:
         from .allocation import compute_optimal
 
-        result = _as_dict(compute_optimal(args.flops, law=args.law or DEFAULT_LAW))
+        result = _as_dict(
+            compute_optimal(args.flops, law=DEFAULT_LAW if args.law is None else args.law)
+        )
+    values = [v for v in result.values() if isinstance(v, float | np.floating)]
+    if not all(math.isfinite(float(v)) for v in values):
+        raise InputError(
+            f"no finite compute-optimal allocation for {args.flops:g} FLOP"
+            + (f" and {args.unique_tokens:g} unique tokens" if args.unique_tokens else "")
+        )
     rows = [(label, result[key]) for key, label in _ALLOCATION_LABELS if key in result]
     _emit(args, result, _table(rows))
     return 0
@@ -176,6 +265,10 @@ def _cmd_loss(args: argparse.Namespace) -> int:
 
     law = get_law(args.law)
     value = float(law.loss(args.params, args.tokens))
+    if not math.isfinite(value):
+        raise InputError(
+            f"the loss of law {law.name} is not finite at N = {args.params:g}, D = {args.tokens:g}"
+        )
     data = {"law": law.name, "params": args.params, "tokens": args.tokens, "loss": value}
     rows = [
         ("law", law.name),
@@ -211,11 +304,27 @@ def read_fit_csv(path: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if not p.is_file():
         raise InputError(f"not a file: {p}")
     try:
-        frame = pd.read_csv(p, dtype=str, keep_default_na=False, skipinitialspace=True)
+        size = p.stat().st_size
+        with open(p, "rb") as fh:
+            head = fh.read(1 << 16)
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read: {exc.strerror or exc}") from None
+    if size > MAX_CSV_BYTES:
+        raise InputError(
+            f"{p}: file is {size:,} bytes; fit reads CSV files of at most {MAX_CSV_BYTES:,} bytes"
+        )
+    if b"\x00" in head:
+        raise InputError(f"{p}: not a text CSV file (it contains NUL bytes)")
+    try:
+        frame = pd.read_csv(
+            p, dtype=str, keep_default_na=False, skipinitialspace=True, nrows=MAX_FIT_ROWS + 1
+        )
     except pd.errors.EmptyDataError:
         raise InputError(f"{p}: file is empty (expected a header params,tokens,loss)") from None
     except pd.errors.ParserError as exc:
-        raise InputError(f"{p}: malformed CSV: {exc}") from None
+        raise InputError(f"{p}: malformed CSV: {_clip(str(exc))}") from None
+    except ValueError as exc:  # e.g. a NUL byte past the first 64 KiB
+        raise InputError(f"{p}: not a readable CSV file: {_clip(str(exc))}") from None
     except UnicodeDecodeError:
         raise InputError(f"{p}: not a UTF-8 text CSV file") from None
     except OSError as exc:
@@ -227,10 +336,12 @@ def read_fit_csv(path: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             missing.append("tokens (or flops)")
         raise InputError(
             f"{p}: missing column(s) {', '.join(missing)}; need params,tokens,loss or "
-            f"params,flops,loss, got {','.join(frame.columns)}"
+            f"params,flops,loss, got {_clip(','.join(frame.columns))}"
         )
     if len(frame) == 0:
         raise InputError(f"{p}: no data rows after the header")
+    if len(frame) > MAX_FIT_ROWS:
+        raise InputError(f"{p}: more than {MAX_FIT_ROWS:,} data rows; fit reads at most that many")
     second = "tokens" if "tokens" in frame else "flops"
     values = {}
     for col in ("params", second, "loss"):
@@ -240,35 +351,91 @@ def read_fit_csv(path: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             try:
                 x = float(cell)
             except ValueError:
-                what = "is empty" if cell == "" else f"is not a number: {cell!r}"
+                what = "is empty" if cell == "" else f"is not a number: {quote(cell)}"
                 raise InputError(f"{p}, line {line}: column {col!r} {what}") from None
             if not math.isfinite(x) or x <= 0:
                 raise InputError(
                     f"{p}, line {line}: column {col!r} must be a positive finite number, "
-                    f"got {cell!r}"
+                    f"got {quote(cell)}"
                 )
         values[col] = raw.astype(float).to_numpy(dtype=np.float64)
     N = values["params"]
-    D = values["tokens"] if second == "tokens" else values["flops"] / (6.0 * N)
+    with np.errstate(over="ignore", under="ignore"):
+        D = values["tokens"] if second == "tokens" else values["flops"] / (6.0 * N)
+    if not np.all(np.isfinite(D) & (D > 0)):
+        i = int(np.flatnonzero(~(np.isfinite(D) & (D > 0)))[0])
+        raise InputError(
+            f"{p}, line {i + 2}: tokens = flops / (6 params) is not a positive finite number"
+        )
     return N, D, values["loss"]
+
+
+def _clip(text: str, width: int = 160) -> str:
+    """One line of at most ``width`` characters (pandas and OS messages can quote the input)."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= width else flat[: width - 3] + "..."
 
 
 def _cmd_fit(args: argparse.Namespace) -> int:
     N, D, L = read_fit_csv(args.file)
-    from .parametric import fit_parametric
+    if args.bootstrap * len(N) > MAX_BOOTSTRAP_POINTS:
+        raise InputError(
+            f"--bootstrap {args.bootstrap} on {len(N):,} rows would resample "
+            f"{args.bootstrap * len(N):,} points; at most {MAX_BOOTSTRAP_POINTS:,} "
+            f"(use --bootstrap {max(0, MAX_BOOTSTRAP_POINTS // len(N))} or fewer)"
+        )
+    from .parametric import fit_parametric, identification
 
     fit = fit_parametric(N, D, L)
+    ident = identification(fit, N, D, L)
+    # allocation exponents a = beta/(alpha+beta), b = alpha/(alpha+beta) need both exponents
+    ident["a"] = ident["b"] = ident["alpha"] and ident["beta"]
+    names = ("E", "A", "B", "alpha", "beta", "a", "b")
+    not_identified = [k for k in names if not ident[k]]
+    falls = fit.alpha > 0 and fit.beta > 0
+    reasons = []
+    if not fit.converged:
+        reasons.append("the optimizer did not converge")
+    if not fit.interior:
+        reasons.append("the optimum lies on or beyond the edge of the start grid")
+    if not falls:
+        reasons.append("the fitted loss does not fall with both N and D (an exponent <= 0)")
+    if not_identified:
+        reasons.append("not identified: " + ", ".join(not_identified))
     data = _as_dict(fit)
+    data["optimizer_converged"] = data.pop("converged")
+    data["converged"] = not reasons
     intervals: dict[str, Any] = {}
     std_err: dict[str, Any] = {}
     boot_info: dict[str, Any] = {}
     if args.bootstrap > 0:
         from .bootstrap import bootstrap_parametric
 
-        boot = bootstrap_parametric(N, D, L, n_boot=args.bootstrap, seed=args.seed, fit=fit)
-        intervals = {k: [float(v[0]), float(v[1])] for k, v in dict(boot.intervals).items()}
-        std_err = {k: float(v) for k, v in dict(boot.std_err).items()}
-        boot_info = {"level": boot.level, "n_converged": boot.n_converged}
+        boot = bootstrap_parametric(
+            N,
+            D,
+            L,
+            n_boot=args.bootstrap,
+            seed=args.seed,
+            fit=fit,
+            restarts=min(args.bootstrap, max(10, args.bootstrap // 10)),
+        )
+        for k, v in dict(boot.intervals).items():
+            ok = ident.get(k, True) and math.isfinite(v[0]) and math.isfinite(v[1])
+            intervals[k] = [float(v[0]), float(v[1])] if ok else None
+            std_err[k] = float(boot.std_err[k]) if ok else None
+        boot_info = {
+            "level": boot.level,
+            "n_converged": boot.n_converged,
+            "n_restarted": boot.n_restarted,
+            "n_left_basin": boot.n_left_basin,
+        }
+        if boot.n_left_basin:
+            reasons.append(
+                f"{boot.n_left_basin} of {boot.n_restarted} restarted resamples found another "
+                "optimum (the objective is multimodal)"
+            )
+            data["converged"] = False
     data.update(
         {
             "file": str(args.file),
@@ -276,16 +443,24 @@ def _cmd_fit(args: argparse.Namespace) -> int:
             "seed": args.seed,
             "intervals": intervals,
             "std_err": std_err,
+            "identified": {k: bool(ident[k]) for k in names},
+            "not_identified": not_identified,
+            "loss_falls_with_scale": bool(falls),
+            "caveats": reasons,
             **boot_info,
         }
     )
     point = {**{k: data[k] for k in ("E", "A", "B", "alpha", "beta")}}
-    point["a"] = data["beta"] / (data["alpha"] + data["beta"])  # N_opt ∝ C^a (Hoffmann eq 4)
-    point["b"] = data["alpha"] / (data["alpha"] + data["beta"])  # D_opt ∝ C^b
+    with np.errstate(all="ignore"):
+        point["a"] = data["beta"] / (data["alpha"] + data["beta"])  # N_opt ∝ C^a (Hoffmann eq 4)
+        point["b"] = data["alpha"] / (data["alpha"] + data["beta"])  # D_opt ∝ C^b
     data["allocation_exponents"] = {"a": point["a"], "b": point["b"]}
     rows = []
     for name, value in point.items():
-        lo, hi = intervals.get(name, (None, None))
+        if not ident[name]:
+            rows.append((name, value, "not identified", "-", "-"))
+            continue
+        lo, hi = intervals.get(name) or (None, None)
         rows.append((name, value, std_err.get(name), lo, hi))
     level = boot_info.get("level")
     ci = f"{level:.0%} interval" if level else "interval"
@@ -293,14 +468,21 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     extra = [
         ("points", len(N)),
         ("objective (Huber)", data.get("objective")),
-        ("converged", data.get("converged")),
+        ("converged", "yes" if not reasons else "no: " + "; ".join(reasons)),
+        ("optimizer converged", data["optimizer_converged"]),
         ("starts reaching optimum", f"{data.get('n_reached')}/{data.get('n_starts')}"),
         ("bootstrap resamples", args.bootstrap),
     ]
     if boot_info:
         extra.append(("resamples converged", f"{boot_info['n_converged']}/{args.bootstrap}"))
+        extra.append(
+            (
+                "resamples leaving the estimate's basin",
+                f"{boot_info['n_left_basin']}/{boot_info['n_restarted']} restarted from a grid",
+            )
+        )
     if "interior" in data:
-        extra.insert(3, ("optimum inside start grid", data["interior"]))
+        extra.insert(4, ("optimum inside start grid", data["interior"]))
     _emit(args, data, text + "\n\n" + _table(extra))
     return 0
 
@@ -309,9 +491,10 @@ def _cmd_fit(args: argparse.Namespace) -> int:
 
 
 def _cmd_pass_at_k(args: argparse.Namespace) -> int:
-    from .testtime import pass_at_k
+    # closed form in log space (scalinglaws.passk): no array of size n, any n up to 2**53
+    from .passk import pass_at_k_scalar
 
-    values = np.atleast_1d(pass_at_k(args.n, args.c, np.asarray(args.k)))
+    values = [pass_at_k_scalar(args.n, args.c, k) for k in args.k]
     results = [{"k": k, "pass_at_k": float(v)} for k, v in zip(args.k, values, strict=True)]
     data = {"n": args.n, "c": args.c, "results": results}
     rows = [(r["k"], r["pass_at_k"]) for r in results]
@@ -451,11 +634,16 @@ def build_parser() -> argparse.ArgumentParser:
     json_help = "print machine-readable JSON on stdout"
 
     p = sub.add_parser("optimal", help="compute-optimal N and D for a FLOP budget")
-    p.add_argument("--flops", type=_positive_float, required=True, help="training compute C (FLOP)")
-    p.add_argument("--law", default=None, help=LAWS_HELP)
+    p.add_argument(
+        "--flops",
+        type=_bounded_float(*FLOPS_RANGE, "FLOP"),
+        required=True,
+        help="training compute C (FLOP, 1e6 to 1e35)",
+    )
+    p.add_argument("--law", type=_law_name, default=None, help=LAWS_HELP)
     p.add_argument(
         "--unique-tokens",
-        type=_positive_float,
+        type=_bounded_float(*COUNT_RANGE, "tokens"),
         default=None,
         help="unique tokens available: use the data-constrained law (Muennighoff et al. 2023)",
     )
@@ -463,9 +651,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_optimal)
 
     p = sub.add_parser("loss", help="predicted loss L(N, D) under a law")
-    p.add_argument("--params", type=_positive_float, required=True, help="parameters N")
-    p.add_argument("--tokens", type=_positive_float, required=True, help="training tokens D")
-    p.add_argument("--law", default=DEFAULT_LAW, help=LAWS_HELP)
+    p.add_argument(
+        "--params",
+        type=_bounded_float(*COUNT_RANGE, "parameters"),
+        required=True,
+        help="parameters N (1 to 1e30)",
+    )
+    p.add_argument(
+        "--tokens",
+        type=_bounded_float(*COUNT_RANGE, "tokens"),
+        required=True,
+        help="training tokens D (1 to 1e30)",
+    )
+    p.add_argument("--law", type=_law_name, default=DEFAULT_LAW, help=LAWS_HELP)
     p.add_argument("--json", action="store_true", help=json_help)
     p.set_defaults(func=_cmd_loss)
 
@@ -478,18 +676,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, help="CSV file")
     p.add_argument(
         "--bootstrap",
-        type=_int_at_least(0),
+        type=_int_at_least(0, MAX_BOOTSTRAP),
         default=1000,
-        help="bootstrap resamples for 95%% percentile intervals (default 1000; 0 = none)",
+        help="bootstrap resamples for 95%% percentile intervals (default 1000; 0 = none; at "
+        "most 20000, and resamples x rows at most 2e7)",
     )
-    p.add_argument("--seed", type=_int_at_least(0), default=42, help="bootstrap seed (default 42)")
+    p.add_argument(
+        "--seed", type=_int_at_least(0, 2**63 - 1), default=42, help="bootstrap seed (default 42)"
+    )
     p.add_argument("--json", action="store_true", help=json_help)
     p.set_defaults(func=_cmd_fit)
 
     p = sub.add_parser("pass-at-k", help="unbiased pass@k (Chen et al. 2021)")
-    p.add_argument("--n", type=_int_at_least(1), required=True, help="samples per problem")
-    p.add_argument("--c", type=_int_at_least(0), required=True, help="correct samples")
-    p.add_argument("--k", type=_int_at_least(1), nargs="+", required=True, help="budgets k")
+    p.add_argument(
+        "--n", type=_int_at_least(1, 2**53), required=True, help="samples per problem (<= 2**53)"
+    )
+    p.add_argument("--c", type=_int_at_least(0, 2**53), required=True, help="correct samples")
+    p.add_argument("--k", type=_int_at_least(1, 2**53), nargs="+", required=True, help="budgets k")
     p.add_argument("--json", action="store_true", help=json_help)
     p.set_defaults(func=_cmd_pass_at_k)
 
@@ -535,7 +738,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _error(message: str) -> int:
-    print(f"{PROG}: error: {' '.join(str(message).split())}", file=sys.stderr)
+    text = " ".join(str(message).split())
+    if len(text) > MAX_MESSAGE:
+        text = text[: MAX_MESSAGE - 3] + "..."
+    print(f"{PROG}: error: {text}", file=sys.stderr)
     return 2
 
 
@@ -543,13 +749,21 @@ def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        return int(args.func(args) or 0)
+        # numerical warnings (overflow in a diverging start, a flat objective) are handled by
+        # the code that produces them and reported in the result, never leaked to stderr
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            return int(args.func(args) or 0)
     except _UsageError as exc:
         return _error(str(exc))
     except ScalingLawsError as exc:
         return _error(str(exc))
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else 0
+    except MemoryError:
+        return _error("out of memory; use a smaller input or fewer --bootstrap resamples")
+    except RecursionError:
+        return _error("input too deeply nested")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

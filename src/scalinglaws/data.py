@@ -21,7 +21,7 @@ import pandas as pd
 import yaml
 
 from scalinglaws import registry
-from scalinglaws.errors import DataError, InputError
+from scalinglaws.errors import DataError, HashMismatchError, InputError
 
 __all__ = [
     "COLUMNS",
@@ -400,10 +400,38 @@ def _chinchilla(table: str, paths: dict[str, Path]) -> pd.DataFrame:
     return df
 
 
+def _read_verified_pickle(name: str, rel: str, path: Path) -> object:
+    """Unpickle exactly the bytes whose sha256 matches the registry, hashed every time.
+
+    The file is read once into memory, hashed, compared with the registry entry and unpickled
+    from that memory: a file replaced after :func:`registry.fetch` verified it (even with the
+    same size and a restored mtime, which the fetch-time hash cache cannot notice) is refused,
+    never unpickled.
+    """
+    import hashlib
+    import io
+
+    expected = registry.get_dataset(name).file(rel).sha256
+    try:
+        blob = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"{name}/{rel}: cannot read {path}: {exc.strerror or exc}") from None
+    actual = hashlib.sha256(blob).hexdigest()
+    if actual != expected:
+        raise HashMismatchError(
+            f"sha256 mismatch for {name}/{rel} ({path}): expected {expected}, got {actual}; "
+            "the file changed after it was verified and is not unpickled"
+        )
+    compression = {".xz": "xz", ".gz": "gzip", ".bz2": "bz2", ".zst": "zstd"}.get(
+        Path(rel).suffix, None
+    )
+    return pd.read_pickle(io.BytesIO(blob), compression=compression)
+
+
 def _porian(table: str, paths: dict[str, Path]) -> pd.DataFrame:
     rows: list[dict] = []
     for rel in sorted(paths):
-        summary = pd.read_pickle(paths[rel])  # only reached after fetch() verified the sha256
+        summary = _read_verified_pickle("porian_compute_optimal", rel, paths[rel])
         for _, r in summary.iterrows():
             cfg_key = (r["hparams"], r["warmup"], r["decay"], r["param_count"])
             if cfg_key not in PORIAN_LABELS:

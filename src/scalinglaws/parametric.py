@@ -62,6 +62,8 @@ __all__ = [
     "huber_objective",
     "huber_objective_grad",
     "validate_nd_loss",
+    "check_identifiable",
+    "identification",
     "PARAM_ORDER",
     "HOFFMANN_BOX",
     "engine",
@@ -147,6 +149,42 @@ def validate_nd_loss(N: Any, D: Any, L: Any, *, min_points: int = 6) -> tuple[np
     if n.size < min_points:
         raise InputError(f"need at least {min_points} points to fit 5 parameters, got {n.size}")
     return n, d, loss
+
+
+#: Fewest distinct model sizes N and token counts D from which A, alpha (and B, beta) can be told
+#: apart: with two sizes, A/N^alpha fits any alpha exactly (the objective is flat along a ridge).
+MIN_DISTINCT = 3
+
+
+def check_identifiable(N: Any, D: Any, L: Any) -> None:
+    """Refuse data that cannot identify the five parameters of L = E + A/N^alpha + B/D^beta.
+
+    Raises :class:`~scalinglaws.errors.InputError` (one line) when there are fewer than
+    :data:`MIN_DISTINCT` distinct values of N or of D, when the loss is constant (to 1e-12
+    relative), or when a logarithm of the data is not finite.
+    """
+    n, d, loss = (np.asarray(v, dtype=np.float64).reshape(-1) for v in (N, D, L))
+    for name, what, col, v in (
+        ("N", "model sizes", "params", n),
+        ("D", "token counts", "tokens", d),
+    ):
+        k = int(np.unique(v).size)
+        if k < MIN_DISTINCT:
+            raise InputError(
+                f"the data have {k} distinct {what} {name}; the fit needs at least {MIN_DISTINCT} "
+                f"(with fewer, the scale and the exponent of the {name} term are not identified: "
+                f"vary the {col} column)"
+            )
+    lo, hi = float(np.min(loss)), float(np.max(loss))
+    if hi - lo <= 1e-12 * hi:
+        raise InputError(
+            f"the loss is constant ({lo:.6g} at every point): E, A, B, alpha and beta are not "
+            "identified"
+        )
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        logs = np.log(np.concatenate([n, d, loss]))
+    if not np.all(np.isfinite(logs)):
+        raise InputError("a logarithm of the data is not finite; check for zero or huge values")
 
 
 # --------------------------------------------------------------------------------------------
@@ -317,12 +355,33 @@ def threads() -> int:
         except ValueError:
             value = 0
         if value < 1:
-            raise InputError(f"SCALINGLAWS_THREADS must be a positive integer, got {raw!r}")
+            raise InputError(f"SCALINGLAWS_THREADS must be a positive integer, got {_quote(raw)}")
+        cap = MAX_THREADS_PER_CPU * _cpu_count()
+        if value > cap:
+            raise InputError(
+                f"SCALINGLAWS_THREADS must be at most {cap} ({MAX_THREADS_PER_CPU} x the "
+                f"{_cpu_count()} usable CPU cores), got {_quote(raw)}"
+            )
         return value
+    return _cpu_count()
+
+
+#: ``SCALINGLAWS_THREADS`` may ask for at most this many threads per usable CPU core (more only
+#: exhausts the thread limit of the process: 100,000 threads crash it).
+MAX_THREADS_PER_CPU = 4
+
+
+def _cpu_count() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return max(1, os.cpu_count() or 1)
+
+
+def _quote(text: Any, width: int = 80) -> str:
+    """``repr`` of a user's input, cut to ``width`` characters (error messages stay one short line)."""
+    shown = repr(text)
+    return shown if len(shown) <= width else shown[: width - 3] + "..."
 
 
 # --------------------------------------------------------------------------------------------
@@ -781,6 +840,85 @@ class ParametricFit:
 # --------------------------------------------------------------------------------------------
 
 
+def _exp(x: float) -> float:
+    """``math.exp`` that gives inf instead of raising OverflowError (for a diverged coordinate)."""
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
+
+
+#: Profile steps of :func:`identification` in standardised coordinates (see ``_Standardizer``):
+#: the N and D terms at the data's geometric-mean N and D (10 %), log E (5 %), and the exponents
+#: (0.05 times the standard deviation of log N and log D, i.e. alpha and beta +- 0.05).
+PROFILE_STEPS = {"a": 0.1, "b": 0.1, "e": 0.05, "alpha": 0.05, "beta": 0.05}
+
+#: A profile step that raises the objective by at most this fraction of the optimum (or by
+#: 1e-12 on noise-free data) marks a flat direction: the parameter is not identified.
+FLAT_RTOL = 1e-6
+
+
+def identification(fit: ParametricFit, N: Any, D: Any, L: Any) -> dict[str, bool]:
+    """Which of ``E, A, B, alpha, beta`` the data identify at ``fit`` (a profile of the objective).
+
+    For each standardised coordinate (the N term and the D term at the data's geometric-mean N
+    and D, log E, alpha, beta), the coordinate is moved by :data:`PROFILE_STEPS` up and down, the
+    other four are re-optimised (scipy L-BFGS-B from the moved optimum), and the rise of the
+    summed Huber objective is measured. A coordinate whose smaller rise is at most
+    ``FLAT_RTOL * objective + 1e-12`` lies on a flat direction and is "not identified" (e.g. two
+    model sizes: any alpha fits). A (B) is identified only when the N (D) term and alpha (beta)
+    both are; a non-finite estimate is never identified.
+
+    Returns
+    -------
+    dict
+        ``{"E": bool, "A": bool, "B": bool, "alpha": bool, "beta": bool}``.
+    """
+    n, d, loss = validate_nd_loss(N, D, L, min_points=1)
+    logN, logD, logL = np.log(n), np.log(d), np.log(loss)
+    std = _Standardizer(logN, logD)
+    delta = float(fit.delta)
+
+    problem = _Problem(std.n, std.d, logL, delta)
+
+    def fun(z: np.ndarray) -> tuple[float, np.ndarray]:
+        f, g = problem.fg(np.asarray(z, dtype=np.float64)[None, :])
+        return float(f[0]), g[0]
+
+    theta = fit.theta
+    ok_coord: dict[str, bool] = {}
+    if not np.all(np.isfinite(theta)):
+        return {k: False for k in ("E", "A", "B", "alpha", "beta")}
+    z_hat = std.to_z(theta)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        f0 = float(fun(z_hat)[0])
+        for k, name in enumerate(PARAM_ORDER):
+            step = PROFILE_STEPS[name]
+            rises = []
+            for sign in (-1.0, 1.0):
+                z = np.array(z_hat, copy=True)
+                z[k] += sign * step
+                bounds = [(None, None)] * 5
+                bounds[k] = (float(z[k]), float(z[k]))
+                res = optimize.minimize(
+                    fun,
+                    z,
+                    jac=True,
+                    method="L-BFGS-B",
+                    bounds=bounds,
+                    options={"ftol": 1e-12, "gtol": 1e-10, "maxiter": 200},
+                )
+                rises.append(float(res.fun) - f0 if np.isfinite(res.fun) else math.inf)
+            ok_coord[name] = bool(min(rises) > FLAT_RTOL * abs(f0) + 1e-12)
+    return {
+        "E": ok_coord["e"],
+        "A": ok_coord["a"] and ok_coord["alpha"] and math.isfinite(fit.A),
+        "B": ok_coord["b"] and ok_coord["beta"] and math.isfinite(fit.B),
+        "alpha": ok_coord["alpha"],
+        "beta": ok_coord["beta"],
+    }
+
+
 def _check_starts(grid: Any, x0: Any) -> np.ndarray:
     if x0 is not None:
         starts = np.asarray(x0, dtype=np.float64).reshape(1, -1)
@@ -855,7 +993,8 @@ def fit_parametric(
     -------
     ParametricFit
     """
-    logN, logD, logL = (np.log(v) for v in validate_nd_loss(N, D, L))
+    n_arr, d_arr, l_arr = validate_nd_loss(N, D, L)
+    logN, logD, logL = np.log(n_arr), np.log(d_arr), np.log(l_arr)
     if not (isinstance(delta, int | float) and math.isfinite(delta) and delta > 0):
         raise InputError(f"delta must be a positive finite number, got {delta!r}")
     if reduction not in ("sum", "mean"):
@@ -863,6 +1002,7 @@ def fit_parametric(
     if tolerance not in ("tight", "scipy"):
         raise InputError(f"tolerance must be 'tight' or 'scipy', got {tolerance!r}")
     starts = _check_starts(grid, x0)
+    check_identifiable(n_arr, d_arr, l_arr)
     # "tight" iterates in standardised coordinates (well conditioned); "scipy" reproduces a plain
     # minimize() call, on the raw parameters, with its default tolerances
     standardize = tolerance == "tight"
@@ -941,12 +1081,14 @@ def fit_parametric(
         if gmax <= CERTIFY_GTOL * scale:
             converged = True
             message = f"{message} at the rounding floor: max|gradient| = {gmax:.1e}"
-    n_reached = int(np.sum(fb <= f_opt + REACHED_RTOL * abs(f_opt)))
+    # the absolute floor counts starts on noise-free data, where the optimum is ~0: the batched
+    # stage stops by scipy's rule (reduction below SCIPY_FTOL, absolute near 0)
+    n_reached = int(np.sum(fb <= f_opt + max(REACHED_RTOL * abs(f_opt), 10 * SCIPY_FTOL * scale)))
     a, b, e, alpha, beta = (float(v) for v in theta)
     return ParametricFit(
-        E=math.exp(e),
-        A=math.exp(a),
-        B=math.exp(b),
+        E=_exp(e),
+        A=_exp(a),
+        B=_exp(b),
         alpha=alpha,
         beta=beta,
         e=e,

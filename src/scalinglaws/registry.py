@@ -270,9 +270,18 @@ def _download(ds: DataSet, url: str, known_sha: str, target: Path, entry: FileEn
             f"expected {known_sha}, got {actual}"
         ) from None
     except Exception as exc:  # connection errors, HTTP errors, timeouts, permissions
-        reason = f"download failed: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
+        reason = f"download failed: {type(exc).__name__}: {_clip(str(exc), 120)}"
         raise _missing(ds, entry, reason) from None
     return Path(out)
+
+
+def _clip(text: str, width: int) -> str:
+    """``text`` on one line, cut at a word boundary to at most ``width`` characters (+ " ...")."""
+    flat = " ".join(str(text).split())
+    if len(flat) <= width:
+        return flat
+    cut = flat[:width].rsplit(" ", 1)[0] if " " in flat[:width] else flat[:width]
+    return cut.rstrip(" ,;:(") + " ..."
 
 
 def _extract_datablations_csv(notebook: Path, target: Path) -> None:

@@ -83,7 +83,8 @@ def pass_at_k(n, c, k):
     ``pass@k = 1 - C(n-c, k) / C(n, k)``, evaluated as
     ``1 - prod_{i=n-c+1}^{n} (1 - k/i)`` (Chen et al. 2021, arXiv:2107.03374,
     eq. 1 and the numerically stable form of Fig. 3), which stays accurate for
-    ``n`` in the tens of thousands.
+    ``n`` in the tens of thousands; a single ``(n, c, k)`` with ``n`` above a million is
+    computed in log space without an array of size ``n`` (:func:`scalinglaws.passk.pass_at_k_scalar`).
 
     Parameters
     ----------
@@ -104,6 +105,12 @@ def pass_at_k(n, c, k):
     InputError
         On non-integers, NaN/inf, ``c`` outside ``[0, n]`` or ``k`` outside ``[1, n]``.
     """
+    if all(np.ndim(v) == 0 for v in (n, c, k)) and isinstance(n, int | np.integer):
+        if not isinstance(n, bool) and int(n) > 10**6:
+            # one huge (n, c, k): log-space sum without an array the size of n
+            from scalinglaws.passk import pass_at_k_scalar
+
+            return pass_at_k_scalar(n, c, k)
     n_arr, c_arr, k_arr = (_int_array(v, name) for v, name in ((n, "n"), (c, "c"), (k, "k")))
     try:
         n_b, c_b, k_b = np.broadcast_arrays(n_arr, c_arr, k_arr)
