@@ -139,13 +139,18 @@ def test_table3_twenty_tokens_per_param():
 
 
 def test_table_a3_from_tex_law():
-    """Hoffmann et al. 2022 Table A3 (Approach 3), tokens for 400M ... 10T: the TeX-valued law
-    comes within 20 % on every row (ratios are printed to 2-3 figures and the paper's
-    computation is not documented); the rounded law is off by far more (> 50 % at 67B)."""
+    """Hoffmann et al. 2022 Table A3 (App. D.3, Approach 3), tokens for 400M ... 10T: the
+    TeX-valued law comes within 20 % on every row; the rounded law is off by far more (> 50 % at
+    67B). The tolerance cannot be tightened to the table's printed precision (2-4 figures): the
+    TeX law lies above *every* row, by 6 % at 400M growing to 19 % at 10T, so the gap is a
+    systematic difference of method (the table was not computed from these constants with
+    C = 6ND alone, and the paper does not document how it was), not rounding. The test pins both
+    facts: one-signed, and bounded by 20 %."""
     ta3 = allocation.HOFFMANN_TABLE_A3
     tex = allocation.table3(laws.HOFFMANN_TEX)
     ratio = tex["tokens"].to_numpy() / ta3["a3_tokens"].to_numpy()
     assert np.all(np.abs(ratio - 1) < 0.20)
+    assert np.all(ratio > 1)
     rounded = allocation.table3(laws.HOFFMANN)
     assert rounded["tokens"][3] / ta3["a3_tokens"][3] > 1.5
 
@@ -211,23 +216,39 @@ def test_likelihood_ratio_and_mle_match_epoch(points, fit):
 
 
 @pytest.mark.slow
-def test_chi2_rejects_hoffmann(boot, fit):
+def test_chi2_rejects_hoffmann(points, boot, fit):
     """Besiroglu et al. 2024: chi2(5) = 238.40, p = 1.69e-49 against Hoffmann's TeX values
-    (cell 34), with the covariance of their MLE bootstrap. Ours uses the bootstrap of the
-    Hoffmann-recipe fit, so only the order of magnitude is checked: statistic within 15 % and
-    p < 1e-40."""
+    (epoch-repo cell 34), with the covariance of a 4,000-resample bootstrap of their MLE, centred
+    on the MLE. Our method differs in the covariance (a bootstrap of the Hoffmann-recipe fit), so:
+    (1) our own statistic (seed 42) within 15 %; (2) tighter, removing what we can of the
+    difference: centred on their MLE (the canonical law, laws.EPOCH) and averaged over five seeds
+    (42, 43, 44, 45, 46), within 23. Why 23: a chi2 from a 4,000-resample covariance is itself
+    noisy; over seeds ours has a spread s ~ 6-11 (measured: 214-246 over seeds 0-3 and 42-46;
+    the five-seed mean here is 240.0), and their 238.40 is one
+    such draw, so the difference of their draw and our five-seed mean has sd ~ s sqrt(1 + 1/5)
+    ~ 12; the tolerance is two of those."""
     from scalinglaws import significance
 
     r = significance.chi2_test(boot, laws.HOFFMANN_TEX, fit)
     assert r.statistic == pytest.approx(238.40, rel=0.15)
     assert r.p_value < 1e-40
+    stats = [significance.chi2_test(boot, laws.HOFFMANN_TEX, laws.EPOCH).statistic]
+    for seed in (43, 44, 45, 46):
+        b = bootstrap.bootstrap_parametric(*points, n_boot=4000, seed=seed, fit=fit, progress=False)
+        stats.append(significance.chi2_test(b, laws.HOFFMANN_TEX, laws.EPOCH).statistic)
+    assert float(np.std(stats, ddof=1)) < 20  # the noise model behind the tolerance holds
+    assert float(np.mean(stats)) == pytest.approx(238.40, abs=23)
 
 
 def test_isoflop_approaches_on_porian_runs():
-    """Approaches 1 and 2 on Porian et al.'s RefinedWeb runs (tuned, no decay): their released
-    exponent is 0.497 (Table 2); Hoffmann et al. Table 2 gives 0.50 (A1) and 0.49 (A2) on their
-    own data. Our best-run envelope and parabola vertices: within 0.02 of 0.497 / 0.50, with
-    95 % intervals that contain 0.50 and exclude Kaplan's 0.73."""
+    """Approaches 1 and 2 on Porian et al.'s RefinedWeb runs (tuned, no decay), against Hoffmann et
+    al. 2022 Table 2 (§3.4), which prints a = 0.50 (Approach 1) and a = 0.49 (Approach 2) on their
+    own runs. Approach 1: within 0.02 of the printed 0.50, and of Porian's released 0.497 (Table
+    2) within 0.002. Approach 2: the printed 0.49 at its precision (half a unit of the 2nd
+    decimal, 0.005) plus the method's tolerance, 1.96 bootstrap standard errors of our estimate
+    (budgets resampled; about 0.037): our runs are a different data set, tokenizer and a dozen
+    budgets, so only agreement within our own sampling error can be asked of them. Both 95 %
+    intervals exclude Kaplan's 0.73."""
     from scalinglaws import isoflop, reconcile
 
     ip = data.load("porian_compute_optimal", "isoflop_points")
@@ -237,12 +258,37 @@ def test_isoflop_approaches_on_porian_runs():
     mn = isoflop.isoflop_minima(iso, tokens_col="tokens")
     mi = mn[mn["interior"]]
     a2 = isoflop.fit_allocation_exponents(
-        mi["flops"], mi["n_star"], mi["d_star"], n_boot=1000, seed=42
+        mi["flops"], mi["n_star"], mi["d_star"], n_boot=4000, seed=42
     )
     env = isoflop.lower_envelope(iso, tokens_col="tokens", n_bins=int(iso["flops"].nunique()))
     a1 = isoflop.fit_envelope_exponents(env, n_boot=1000, seed=42)
-    for f in (a1, a2):
-        assert f.a == pytest.approx(0.50, abs=0.02)
-        assert f.a_ci[0] < 0.50 < f.a_ci[1]
-        assert f.a_ci[1] < 0.73
+    assert a1.a == pytest.approx(0.50, abs=0.02)
+    assert a1.a_ci[0] < 0.50 < a1.a_ci[1]
     assert a1.a == pytest.approx(0.497, abs=0.002)
+    assert a2.a_se < 0.025  # the method tolerance below stays meaningful
+    assert a2.a == pytest.approx(0.49, abs=0.005 + 1.96 * a2.a_se)
+    assert a2.a_ci[0] < 0.49 < a2.a_ci[1]
+    for f in (a1, a2):
+        assert f.a_ci[1] < 0.73
+
+
+def test_fig4_caption_40b():
+    """Hoffmann et al. 2022, Fig. 4 caption (paper_numbers §3.2, [V1]): Approach 3 projects a
+    40B-parameter model at the Gopher budget, 5.76e23 FLOP. The TeX-valued law reproduces it at the
+    printed precision (rounds to 40 in billions, i.e. within [39.5, 40.5)); the rounded constants
+    of the paper's text (32.2B) do not, so the figure used the unrounded values."""
+    n_tex = allocation.compute_optimal(5.76e23, laws.HOFFMANN_TEX).params / 1e9
+    assert 39.5 <= n_tex < 40.5
+    n_rounded = allocation.compute_optimal(5.76e23, laws.HOFFMANN).params / 1e9
+    assert not 39.5 <= n_rounded < 40.5
+
+
+def test_inference_aware_for_target_is_sardanas_construction():
+    """allocation.inference_aware_for_target = target loss of the compute-optimal model of that
+    size, then inference_aware (Sardana et al. 2024 §2); used for the chapter's intervals."""
+    law = laws.EPOCH
+    target = allocation.compute_optimal(allocation.flops_for_optimal_params(13e9, law), law)
+    a = allocation.inference_aware(law, target.loss, 2e12)
+    b = allocation.inference_aware_for_target(law, 13e9, 2e12)
+    assert b.params == pytest.approx(a.params, rel=1e-12)
+    assert b.savings == pytest.approx(a.savings, rel=1e-12)

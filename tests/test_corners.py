@@ -105,7 +105,9 @@ def test_chapter_at_corner(chapter_id, label, values, tmp_path):
     assert not missing, f"{label}: prose refers to names the run did not glue: {missing}"
     # every data-dependent sentence (book.claim) records the branch the data chose
     holds = {
-        o["metadata"]["scrapbook"]["name"]: "".join(o["data"].get("text/markdown", ""))
+        o["metadata"]["scrapbook"]["name"]: "".join(
+            o["data"].get("application/papermill.record/text/markdown", "")
+        )
         for o in outputs
         if o.get("metadata", {}).get("scrapbook", {}).get("name", "").endswith("__holds")
     }

@@ -97,3 +97,20 @@ def test_effort_rank():
 def test_ladder_intervals(ladders):
     assert (ladders["pass_lo_pct"] < ladders["pass_rate_pct"]).all()
     assert (ladders["pass_rate_pct"] < ladders["pass_hi_pct"]).all()
+
+
+def test_step_gain_bootstrap(ladders):
+    sg = effort.step_gain_bootstrap(ladders, n_boot=2000, seed=0)
+    steps = ladders[ladders["step"] != ""]
+    assert len(sg.steps) == len(steps) and sg.boot.shape == (2000, len(steps))
+    assert sg.median == pytest.approx(steps["d_points"].median())
+    assert sg.median_ci[0] < sg.median < sg.median_ci[1]
+    assert (sg.steps["d_lo"] <= sg.steps["d_points"]).all()
+    assert (sg.steps["d_points"] <= sg.steps["d_hi"]).all()
+    # gpt-5 medium -> high: 86.7% -> 88.0% of 225; binomial sd of the difference
+    # sqrt(.867*.133/225 + .88*.12/225) = 3.1 points, so the 95% interval is about +-6.1 points
+    row = sg.steps[(sg.steps["family"] == "gpt-5") & (sg.steps["step"] == "medium → high")].iloc[0]
+    assert (row["d_hi"] - row["d_lo"]) / 2 == pytest.approx(1.96 * 3.12, rel=0.1)
+    assert row["d_lo"] < 0 < row["d_hi"]
+    with pytest.raises(InputError):
+        effort.step_gain_bootstrap(ladders[["family"]])

@@ -84,3 +84,30 @@ def test_effective_multiplier():
     # a coverage beyond what any model can reach under the law gives inf
     huge = exchange.effective_multiplier(HOFFMANN, 7e9, [1e12], LINK, -0.9, max_multiplier=1e3)
     assert np.isinf(huge[0])
+
+
+def test_exchange_draws_match_the_point_functions():
+    laws = [HOFFMANN, "epoch", HOFFMANN]
+    bs = [B_SWE, -0.3, 0.1]  # the last exponent is invalid and gives nan
+    d = exchange.exchange_draws(laws, bs, 7e9, 14, 16, LINK)
+    assert list(d.columns) == ["b", "small_p1", "large_p1", "multiplier_eq", "breakeven"]
+    m = exchange.effective_multiplier(HOFFMANN, 7e9, [16], LINK, B_SWE)[0]
+    r = exchange.breakeven_inference_ratio("epoch", 7e9, 14, LINK, -0.3)
+    assert d["multiplier_eq"].iloc[0] == pytest.approx(m, rel=1e-12)
+    assert d["breakeven"].iloc[1] == pytest.approx(r, rel=1e-12)
+    assert d.iloc[2][["multiplier_eq", "breakeven"]].isna().all()
+    # a single law is repeated for every exponent
+    one = exchange.exchange_draws(HOFFMANN, [B_SWE, B_SWE], 7e9, 14, 16, LINK)
+    assert one["multiplier_eq"].iloc[1] == pytest.approx(m, rel=1e-12)
+    with pytest.raises(InputError):
+        exchange.exchange_draws([HOFFMANN], [B_SWE, B_SWE], 7e9, 14, 16, LINK)
+
+
+def test_percentile_interval_keeps_infinite_ends():
+    v = np.concatenate([np.arange(1.0, 101.0), [np.inf] * 10])
+    lo, hi = exchange.percentile_interval(v)
+    assert lo == pytest.approx(3.0) and np.isinf(hi)
+    lo, hi = exchange.percentile_interval(np.arange(1.0, 101.0))
+    assert (lo, hi) == (3.0, 98.0)  # inverted_cdf: the 2.5% and 97.5% order statistics
+    with pytest.raises(InputError):
+        exchange.percentile_interval([1.0, np.nan, np.nan])

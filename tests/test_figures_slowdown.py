@@ -75,3 +75,30 @@ def test_repeated_data_figure_uses_rounded_constants():
 def test_figures_are_charts(decay):
     prof, ci, fit = decay
     assert isinstance(slowdown.decay_profile(prof, ci, fit, dc.PUBLISHED), charts.Figure)
+
+
+def test_frontier_ladder_figure():
+    from scalinglaws import slowdown as sd
+
+    band = sd.frontier_band(np.geomspace(1e20, 1e29, 12), n_boot=100, seed=1)
+    lad = sd.loss_drop_ladder(delta=0.04, n_steps=3)
+    fig = slowdown.frontier_ladder(band, lad)
+    spec = fig.spec()
+    assert fig.title == "Equal loss drops, growing compute bills" and fig.alt
+    assert "3 successive drops of 0.04" in fig.caption and "history" in fig.caption
+    assert len(spec["layer"]) == 3  # band, laws, rungs
+    titles = _titles(spec)
+    assert "Training compute C (FLOP)" in titles
+    assert "Compute-optimal loss L*(C) (nats/token)" in titles
+    rows = [v for v in spec["datasets"].values() if v and "law" in v[0]][0]
+    labels = {r["law"] for r in rows}
+    assert "Besiroglu et al. 2024 refit" in labels
+    assert sum("history" in lbl for lbl in labels) == 2
+    span = [v for v in spec["datasets"].values() if v and set(v[0]) == {"C", "lo", "hi"}][0]
+    assert all(r["lo"] == float(f"{r['lo']:.4g}") for r in span)  # rounded to 4 digits
+    one = slowdown.frontier_ladder(band, sd.loss_drop_ladder(delta=0.1, n_steps=1))
+    assert "1 successive drop of 0.1" in one.caption and "starting compute" in one.caption
+    with pytest.raises(InputError):
+        slowdown.frontier_ladder(band.drop(columns="hi"), lad)
+    with pytest.raises(InputError):
+        slowdown.frontier_ladder(band, lad.iloc[:1])

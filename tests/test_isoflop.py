@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from scalinglaws import isoflop
 from scalinglaws.errors import InputError
 from scalinglaws.isoflop import (
     AllocationFit,
@@ -153,3 +154,41 @@ def test_bad_inputs():
         fit_allocation_exponents([1e18, 1e19], [1e8, 2e8])
     with pytest.raises(InputError, match="n_bins"):
         lower_envelope(pd.DataFrame({"flops": [1.0], "loss": [2.0], "n_params": [3.0]}), n_bins=0)
+
+
+def test_ratio_at_exact_power_laws():
+    """N = 0.1 C^0.5 and D = C / (6N): D/N = C^0 x (1/6)/0.01 at every budget, with a degenerate
+    interval (no scatter); the slope is b - a = 0."""
+    c = np.logspace(18, 21, 8)
+    n = 0.1 * c**0.5
+    d = c / (6 * n)
+    r = isoflop.ratio_at(c, n, d, [1e18, 1e24], n_boot=200, seed=0)
+    np.testing.assert_allclose(r["ratio"], 1 / 6 / 0.01, rtol=1e-9)
+    np.testing.assert_allclose(r["lo"], r["ratio"], rtol=1e-9)
+    np.testing.assert_allclose(r["hi"], r["ratio"], rtol=1e-9)
+    assert r["slope"].iloc[0] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_ratio_at_matches_allocation_exponents():
+    """The ratio's slope is b - a of fit_allocation_exponents, and its value at C is
+    D_opt(C) / N_opt(C) of the same fit; the interval contains the point."""
+    rng = np.random.default_rng(1)
+    c = np.logspace(17, 20, 10)
+    n = 0.05 * c**0.52 * np.exp(rng.normal(0, 0.05, c.size))
+    d = c / (6 * n)
+    f = isoflop.fit_allocation_exponents(c, n, d, n_boot=0)
+    r = isoflop.ratio_at(c, n, d, [1e17, 1e20], n_boot=500, seed=0)
+    assert r["slope"].iloc[0] == pytest.approx(f.b - f.a, abs=1e-9)
+    nn, dd = f.predict(np.array([1e17, 1e20]))
+    np.testing.assert_allclose(r["ratio"], dd / nn, rtol=1e-9)
+    assert np.all(r["lo"] <= r["ratio"]) and np.all(r["ratio"] <= r["hi"])
+
+
+def test_ratio_at_bad_input():
+    c = np.logspace(17, 20, 5)
+    with pytest.raises(InputError):
+        isoflop.ratio_at(c, c**0.5, c**0.5, [1e18], n_boot=5)
+    with pytest.raises(InputError):
+        isoflop.ratio_at(c[:2], c[:2] ** 0.5, c[:2] ** 0.5, [1e18])
+    with pytest.raises(InputError):
+        isoflop.ratio_at(c, c**0.5, c**0.5, [-1.0])

@@ -50,8 +50,9 @@ def pythia() -> pd.DataFrame:
 
 # ------------------------------------------------------------------ Kaplan's published constants
 def test_doubling_n_multiplies_loss_by_095():
-    """Kaplan et al. 2020 §1.2: doubling N multiplies the loss by 2**-0.076 ~ 0.95 (tol 0.001)."""
-    assert KAPLAN.loss_n(2e9) / KAPLAN.loss_n(1e9) == pytest.approx(0.9487, abs=1e-3)
+    """Kaplan et al. 2020 §1.2: doubling N multiplies the loss by ~0.95, printed to two decimals
+    (tol: half a unit of the printed second decimal). Checks the library's alpha_N through L(N)."""
+    assert KAPLAN.loss_n(2e9) / KAPLAN.loss_n(1e9) == pytest.approx(0.95, abs=0.005)
 
 
 def test_overfitting_exponent_074():
@@ -110,10 +111,10 @@ def test_porian_basic_ols_owt2(pairs, fits):
 
 @pytest.mark.parametrize("dataset, published", [("rw", 0.835), ("owt2", 0.864)])
 def test_porian_table2(pairs, fits, dataset, published):
-    """Porian et al. 2024 Table 2, row 'Reproducing Kaplan et al.', column 'a estimation' =
-    bs_median_weighted n_exponent to 3 s.f. (0.835 RefinedWeb, 0.864 OpenWebText2). The stored
-    value rounds to the printed one; our OLS is within 0.007 of it and our 95 % bootstrap
-    interval contains it."""
+    """Porian et al. 2024 Table 2, row 'Reproducing Kaplan et al.', column 'a estimation' (0.835
+    RefinedWeb, 0.864 OpenWebText2): the median of a bootstrap of their weighted fit. Weighted least
+    squares with w = 1/sigma (the released per-budget std of ln N*) reproduces the printed value to
+    half a unit of its third decimal (tol 5e-4), and its interval contains it."""
     stored = fits[
         (fits["dataset"] == dataset)
         & (fits["label"] == kr.KAPLAN_LABEL)
@@ -122,9 +123,63 @@ def test_porian_table2(pairs, fits, dataset, published):
     assert float(f"{stored:.3g}") == published
     assert kr.PORIAN_TABLE2_A[dataset] == published
     p = kr.optimal_pairs(pairs, dataset=dataset)
-    fit = kr.fit_frontier(p["flops"], p["n_star"], log_std=p["n_star_log_std"], n_boot=1000)
-    assert fit.exponent == pytest.approx(published, abs=0.007)
+    fit = kr.fit_frontier(
+        p["flops"], p["n_star"], log_std=p["n_star_log_std"], n_boot=1000, weighted=True
+    )
+    assert fit.exponent == pytest.approx(published, abs=5e-4)
     assert fit.exponent_ci[0] < published < fit.exponent_ci[1]
+
+
+def test_kaplan_chapter_states_the_chinchilla_chapters_exponent(pairs, fits):
+    """One value per quantity: the Kaplan chapter's weighted frontier fit (parametric bootstrap,
+    seed 42, 4000 resamples) gives the same RefinedWeb exponent and interval as
+    reconcile.porian_steps, the call the Chinchilla chapter makes (0.835 [0.789, 0.879])."""
+    from scalinglaws import reconcile
+
+    steps = reconcile.porian_steps(pairs, fits, n_boot=4000, seed=42)
+    row = steps[(steps["dataset"] == "rw") & (steps["step"] == 1)].iloc[0]
+    p = kr.optimal_pairs(pairs, dataset="rw")
+    fit = kr.fit_frontier(
+        p["flops"], p["n_star"], log_std=p["n_star_log_std"], n_boot=4000, seed=42, weighted=True
+    )
+    # same normal draws, two algebraic routes to the same least-squares slope: agreement to 1e-12
+    assert fit.exponent == pytest.approx(row["a"], abs=1e-12)
+    assert fit.exponent_ci == pytest.approx((row["a_lo"], row["a_hi"]), abs=1e-12)
+    assert row["a_table2"] == 0.835
+
+
+# ------------------------------------------------------------------ Hoffmann's test of Kaplan's rule
+def test_hoffmann_d4_kaplan_rule_at_1e21():
+    """Hoffmann et al. 2022 App. D.4: at 1e21 FLOP Kaplan's rule gives 4.68B parameters. Table 6's
+    N = 1.3e9 C_min^0.73 with C_min = C/2 (a run at the critical batch needs twice C_min, Kaplan
+    eq 5.5) reproduces it (tol: half a unit of the printed last digit, 5e6). The chapter's own reading,
+    C_min = C, gives 2**0.73 times more; that is why its worked example differs from D.4."""
+    r = kr.kaplan_rule_readings(1e21)
+    assert r["n_cmin_half_c"] == pytest.approx(4.68e9, abs=5e6)
+
+
+def test_hoffmann_d4_approach1_at_1e21():
+    """Hoffmann et al. 2022 App. D.4: Approach 1 gives 2.86B parameters at 1e21 FLOP; log-log
+    interpolation in their Table 3 (1B at 1.21e20, 10B at 1.23e22) reproduces it (tol 5e6)."""
+    assert kr.approach1_params(1e21) == pytest.approx(2.86e9, abs=5e6)
+    assert kr.approach1_params(1.21e20) == pytest.approx(1e9, rel=1e-12)
+    with pytest.raises(InputError, match="outside Table 3"):
+        kr.approach1_params(1e30)
+    with pytest.raises(InputError, match="single positive number"):
+        kr.approach1_params([1e21, 1e22])
+
+
+def test_kaplan_theoretical_exponents():
+    """Kaplan et al. 2020: App. B eq B.7 prints alpha_C^min = 0.052 (tol 5e-4, half a printed unit);
+    §6.2 prints alpha_C^min = 0.054 (eq 6.4) and N ∝ C^0.71 (eq 6.5) = 0.054/0.076 (tol 5e-3). The
+    App. B value would give 0.68, so the two printed values are not consistent (difference > 0.02)."""
+    th = kr.kaplan_theory()
+    assert th.alpha_c_min == pytest.approx(0.052, abs=5e-4)
+    assert th.n_exponent_from_printed == pytest.approx(0.71, abs=5e-3)
+    assert abs(th.n_exponent - 0.71) > 0.02
+    assert (th.alpha_c_min_fitted, th.n_exponent_fitted) == (0.050, 0.73)
+    with pytest.raises(InputError, match="KaplanLaw"):
+        kr.kaplan_theory("kaplan")
 
 
 def test_pairs_bootstrap_and_band(pairs):
@@ -178,6 +233,17 @@ def test_pythia_final_lambada_ppl(pythia):
     )
 
 
+def test_pythia_suite_coverage(pythia):
+    """Biderman et al. 2023 Table 1: the suite has eight sizes, 70M to 12B; the registered zero-shot
+    data hold seven of them (the 1B model's files are under pythia-1b-bf16, not registered)."""
+    assert len(kr.PYTHIA_SUITE) == 8
+    assert min(kr.PYTHIA_SUITE.values()) == 70e6 and max(kr.PYTHIA_SUITE.values()) == 12e9
+    present, missing = kr.pythia_suite_coverage(pythia["size"].unique())
+    assert missing == ["1b"] and len(present) == 7
+    with pytest.raises(DataError, match="not Pythia suite sizes"):
+        kr.pythia_suite_coverage(["3b"])
+
+
 def test_pythia_accuracy_monotone_in_params(pythia):
     acc = kr.pythia_accuracy(pythia)
     assert (acc["n_tasks"] == len(kr.PYTHIA_TASKS)).all()
@@ -204,6 +270,10 @@ def test_bad_inputs(pairs, pythia):
         kr.fit_frontier([1, 2], [1, 2], method="pairs")
     with pytest.raises(InputError, match="needs log_std"):
         kr.fit_frontier([1, 2, 3], [1, 2, 3])
+    with pytest.raises(InputError, match="weighted=True needs"):
+        kr.fit_frontier([1, 2, 3], [1, 2, 3], method="pairs", weighted=True)
+    with pytest.raises(InputError, match="weighted must be"):
+        kr.fit_frontier([1, 2, 3], [1, 2, 3], method="pairs", weighted=1)
     with pytest.raises(InputError, match="method must be"):
         kr.fit_frontier([1, 2, 3], [1, 2, 3], method="jackknife")
     with pytest.raises(InputError, match="n_boot must be"):

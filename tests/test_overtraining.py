@@ -73,3 +73,34 @@ def test_bad_input():
         o.prepare_runs(load("gadre_overtraining", "runs"), dataset="pile")
     with pytest.raises(InputError):
         o.relative_error(1.0, 0.0)
+
+
+def test_constant_intervals(fit):
+    ci = fit.constant_intervals()
+    assert set(ci) == {"E", "eta", "a", "b"}
+    for name in ci:
+        lo, hi = ci[name]
+        assert lo < getattr(fit, name) < hi
+    # eta = alpha / 2 on every replicate, so its interval is half that of alpha
+    assert ci["eta"][0] == pytest.approx(np.quantile(fit.boot[:, 2], 0.025) / 2, rel=1e-12)
+    with pytest.raises(InputError):
+        fit.constant_intervals(level=95)
+
+
+def test_downstream_interval(split, fit):
+    fd, t = split["fit_downstream"], split["targets"]
+    d = o.fit_downstream(fd["loss_c4_val"], fd["err_17"])
+    point = d.error(fit.loss(t["params"], t["multiplier"]))
+    ci = o.downstream_interval(fit, fd["loss_c4_val"], fd["err_17"], t["params"], t["multiplier"])
+    lo, hi = ci["error"]
+    assert np.all(lo < point) and np.all(point < hi)
+    for name in ("epsilon", "k", "gamma"):
+        assert ci[name][0] < getattr(d, name) < ci[name][1]
+    # both measured errors (47.5 %, 47.2 %) lie inside their intervals
+    assert np.all((lo <= t["err_17"].to_numpy()) & (t["err_17"].to_numpy() <= hi))
+    again = o.downstream_interval(
+        fit, fd["loss_c4_val"], fd["err_17"], t["params"], t["multiplier"]
+    )
+    assert np.array_equal(again["error"][0], lo)  # seeded
+    with pytest.raises(InputError):
+        o.downstream_interval("fit", fd["loss_c4_val"], fd["err_17"], t["params"], t["multiplier"])

@@ -86,3 +86,18 @@ def test_post_training_gains():
     assert fit.gain_ci[0] > 0  # CoT helps more at larger scale
     with pytest.raises(InputError):
         reasoning.post_training_gains(pd.DataFrame({"model": []}), pd.DataFrame())
+
+
+def test_points_per_doubling_arc_o3():
+    """ARC Prize o3 post (Chollet 2024; paper_numbers.md §9): 75.7% and 87.5% on the 100-task
+    semi-private set, about 172x the compute: (87.5 - 75.7) / log2(172) = 1.589 points [D]."""
+    value, (lo, hi) = reasoning.points_per_doubling(75.7, 87.5, 172, 100, n_boot=2000, seed=0)
+    assert value == pytest.approx(11.8 / np.log2(172), rel=1e-12)
+    assert lo < value < hi
+    # binomial sd of the difference: sqrt(.757*.243/100 + .875*.125/100) = 5.3 points, /7.43
+    # per doubling = 0.71; the 95% half-width is about 1.96 * 0.71 = 1.4 (measured 1.3-1.4)
+    assert (hi - lo) / 2 == pytest.approx(1.96 * 0.0531 / np.log2(172) * 100, rel=0.15)
+    with pytest.raises(InputError):
+        reasoning.points_per_doubling(75.7, 87.5, 1.0, 100)
+    with pytest.raises(InputError):
+        reasoning.points_per_doubling(75.7, 187.5, 172, 100)

@@ -70,3 +70,48 @@ def test_ladder_crossing_floor():
 def test_flops_for_loss_below_floor():
     with pytest.raises(InputError):
         s.flops_for_loss(1.5)
+
+
+def test_drops_above_floor():
+    # Hoffmann printed law at 5.76e23: reducible loss 1.93075 - 1.69 = 0.24075 -> six drops of 0.04
+    assert s.drops_above_floor("hoffmann", delta=0.04) == 6
+    s.loss_drop_ladder("hoffmann", delta=0.04, n_steps=6)
+    with pytest.raises(InputError, match="irreducible"):
+        s.loss_drop_ladder("hoffmann", delta=0.04, n_steps=7)
+    # a drop that lands exactly on the floor does not fit
+    red = s.frontier_loss(5.76e23, "hoffmann") - HOFFMANN.E
+    assert s.drops_above_floor("hoffmann", delta=red / 3) == 2
+    # canonical law: reducible 0.157 at the Chinchilla budget -> one drop of 0.1, none of 0.16
+    assert s.drops_above_floor(delta=0.1) == 1
+    assert s.drops_above_floor(delta=0.16) == 0
+
+
+def test_ladder_intervals_cover_the_canonical_ladder():
+    lad = s.loss_drop_ladder(delta=0.04, n_steps=3)
+    ci = s.ladder_intervals(delta=0.04, n_steps=3, n_boot=200, seed=1)
+    assert ci.loc["total", "value"] == pytest.approx(lad["total_multiplier"].iloc[-1], rel=1e-12)
+    assert ci.loc["first_step", "value"] == pytest.approx(lad["step_multiplier"].iloc[1], rel=1e-12)
+    assert np.all(ci["lo"] <= ci["value"]) and np.all(ci["value"] <= ci["hi"])
+    assert ci.loc["first_step", "lo"] < ci.loc["first_step", "hi"] < ci.loc["last_step", "hi"]
+
+
+def test_ladder_intervals_unreachable_rungs():
+    # three drops of 0.05 (0.15 of the canonical 0.157) lie below the floor of many resampled laws:
+    # their compute is infinite, kept as such, so the interval has no upper end
+    ci = s.ladder_intervals(delta=0.05, n_steps=3, n_boot=200, seed=1)
+    assert 0.05 < ci["share_unreachable"].iloc[0] < 0.6
+    assert math.isinf(ci.loc["total", "hi"]) and math.isfinite(ci.loc["first_step", "hi"])
+    assert ci.loc["reducible_left", "lo"] == 0.0
+    with pytest.raises(InputError):
+        s.ladder_intervals(delta=0.06, n_steps=3, n_boot=50)  # beyond the canonical floor itself
+
+
+def test_frontier_band():
+    c = np.geomspace(1e20, 1e29, 10)
+    band = s.frontier_band(c, n_boot=200, seed=1)
+    assert band["loss"].to_numpy() == pytest.approx(s.frontier_loss(c), rel=1e-12)
+    assert np.all(band["lo"] < band["loss"]) and np.all(band["loss"] < band["hi"])
+    width = (band["hi"] - band["lo"]).to_numpy()
+    assert width[-1] > 5 * width[0]  # the floor, the least certain constant, dominates far out
+    with pytest.raises(InputError):
+        s.frontier_band(c, n_boot=200, level=0.2)

@@ -7,11 +7,11 @@ import math
 import numpy as np
 import pytest
 
-from scalinglaws import slowdown, synthesis, trends
+from scalinglaws import chapters, slowdown, synthesis, trends, uncertainty
 from scalinglaws.allocation import compute_optimal
 from scalinglaws.data import load
 from scalinglaws.errors import InputError
-from scalinglaws.laws import HOFFMANN
+from scalinglaws.laws import DEFAULT_LAW, EPOCH, HOFFMANN
 
 
 @pytest.fixture(scope="module")
@@ -46,13 +46,14 @@ def test_compute_multiplier_for_params():
         synthesis.compute_multiplier_for_params(HOFFMANN, 0.0)
 
 
-def test_next_loss_step_matches_slowdown_ladder(compute_fit):
-    step = synthesis.next_loss_step(HOFFMANN, 3.8e25, 0.05, compute_fit)
-    ladder = slowdown.loss_drop_ladder(HOFFMANN, start_flops=3.8e25, delta=0.05, n_steps=1)
+@pytest.mark.parametrize("law", [EPOCH, HOFFMANN], ids=["canonical", "hoffmann-history"])
+def test_next_loss_step_matches_slowdown_ladder(compute_fit, law):
+    step = synthesis.next_loss_step(law, 3.8e25, 0.05, compute_fit)
+    ladder = slowdown.loss_drop_ladder(law, start_flops=3.8e25, delta=0.05, n_steps=1)
     assert step.multiplier == pytest.approx(ladder["step_multiplier"].iloc[1], rel=1e-9)
     assert step.flops == pytest.approx(ladder["flops"].iloc[1], rel=1e-9)
     assert step.target_loss == pytest.approx(step.start_loss - 0.05)
-    alloc = compute_optimal(step.flops, HOFFMANN)
+    alloc = compute_optimal(step.flops, law)
     assert step.tokens == pytest.approx(alloc.tokens) and step.params == pytest.approx(alloc.params)
     assert 6 * step.params * step.tokens == pytest.approx(step.flops, rel=1e-9)
     assert step.tokens_share_of_stock == pytest.approx(step.tokens / 300e12)
@@ -80,3 +81,145 @@ def test_next_loss_step_errors(compute_fit):
         synthesis.next_loss_step(HOFFMANN, 3.8e25, 0.05, "fit")
     with pytest.raises(InputError):
         synthesis.next_loss_step(HOFFMANN, np.array([1e25, 1e26]), 0.05, compute_fit)
+
+
+def test_next_loss_step_refuses_a_step_below_the_floor(compute_fit):
+    """With the canonical law (Besiroglu et al. 2024's refit, E = 1.817) the optimum at the
+    Llama 3 405B budget, 3.8e25 FLOP, lies within 0.1 nats/token of the floor: a 0.1 drop is
+    impossible, whatever the budget."""
+    left = slowdown.frontier_loss(3.8e25, EPOCH) - EPOCH.E
+    assert 0.05 < left < 0.1
+    with pytest.raises(InputError, match="irreducible loss"):
+        synthesis.next_loss_step(EPOCH, 3.8e25, 0.1, compute_fit)
+    synthesis.next_loss_step(HOFFMANN, 3.8e25, 0.1, compute_fit)  # Hoffmann's floor is lower
+
+
+def test_percentile_interval_matches_numpy_and_marks_unbounded_ends():
+    rng = np.random.default_rng(0)
+    x = rng.lognormal(size=999)
+    assert synthesis._percentile_interval(x, 0.95) == pytest.approx(
+        tuple(np.quantile(x, [0.025, 0.975])), rel=1e-12
+    )
+    y = np.concatenate([x[:950], np.full(49, np.inf)])  # 4.9% unbounded: the upper end is
+    lo, hi = synthesis._percentile_interval(y, 0.95)
+    assert hi == math.inf and lo == pytest.approx(
+        np.quantile(x[:950], 0.025 * 998 / 949), rel=1e-12
+    )
+    y = np.concatenate([x[:990], np.full(9, np.inf)])  # 0.9% unbounded: both ends finite
+    assert all(map(math.isfinite, synthesis._percentile_interval(y, 0.95)))
+
+
+def test_next_step_uncertainty_equals_propagate_when_every_resample_reaches_the_target(
+    compute_fit,
+):
+    """Far from the floor (1e23 FLOP) no resample is left out, so the intervals are exactly those
+    of uncertainty.propagate over the same cloud, and the point values those of next_loss_step."""
+    c0, d = 1e23, 0.05
+    u = synthesis.next_step_uncertainty(c0, d, compute_fit, n_boot=200, seed=42)
+    step = synthesis.next_loss_step(DEFAULT_LAW, c0, d, compute_fit)
+    assert u.possible and u.n == 200 and u.n_impossible == 0
+    assert u.multiplier == pytest.approx(step.multiplier, rel=1e-12)
+    assert u.params == pytest.approx(step.params, rel=1e-12)
+    assert u.tokens == pytest.approx(step.tokens, rel=1e-12)
+    assert u.years == pytest.approx(step.years, rel=1e-12)
+
+    def price(law):
+        return slowdown.flops_for_loss(slowdown.frontier_loss(c0, law) - d, law) / c0
+
+    def tokens(law):
+        return compute_optimal(price(law) * c0, law).tokens
+
+    for f, ci in ((price, u.multiplier_ci), (tokens, u.tokens_ci)):
+        iv = uncertainty.propagate(f, n_boot=200, seed=42)
+        assert (iv.lo, iv.hi) == pytest.approx(ci, rel=1e-9)
+    assert u.multiplier_ci[0] < u.multiplier < u.multiplier_ci[1]
+    assert u.years_ci[0] < u.years < u.years_ci[1]
+    # the years interval carries the law's and the trend's uncertainty: wider than the trend's
+    trend_only = step.years_ci
+    assert u.years_ci[1] - u.years_ci[0] > trend_only[1] - trend_only[0]
+
+
+def test_next_step_uncertainty_near_the_floor(compute_fit):
+    """Close to the floor some resamples cannot reach the target: they count as an unbounded
+    price, so the interval has no upper end once they exceed the 2.5% tail."""
+    c0, d = 3.8e25, 0.07
+    laws = uncertainty.law_samples(200, 42)
+    below = sum(slowdown.frontier_loss(c0, lw) - d <= lw.E for lw in laws)
+    u = synthesis.next_step_uncertainty(c0, d, compute_fit, n_boot=200, seed=42)
+    assert u.possible and u.n_impossible == below and below > 0.025 * 200
+    assert math.isfinite(u.multiplier_ci[0]) and u.multiplier_ci[1] == math.inf
+    assert u.tokens_ci[1] == math.inf and u.years_ci[1] == math.inf
+    with pytest.raises(InputError):  # propagate refuses: too many resamples undefined
+        uncertainty.propagate(
+            lambda law: slowdown.flops_for_loss(slowdown.frontier_loss(c0, law) - d, law),
+            n_boot=200,
+            seed=42,
+        )
+
+
+def test_next_step_uncertainty_impossible_step(compute_fit):
+    u = synthesis.next_step_uncertainty(3.8e25, 0.5, compute_fit, n_boot=200, seed=42)
+    assert not u.possible and u.n_impossible == u.n == 200
+    assert u.multiplier == u.tokens == u.years == math.inf
+    with pytest.raises(InputError):
+        synthesis.next_step_uncertainty(3.8e25, -0.5, compute_fit, n_boot=200, seed=42)
+    with pytest.raises(InputError):
+        synthesis.next_step_uncertainty(3.8e25, 0.05, "fit", n_boot=200, seed=42)
+    with pytest.raises(InputError):
+        synthesis.next_step_uncertainty(3.8e25, 0.05, compute_fit, n_boot=10, seed=42)
+
+
+def test_law_interval():
+    def e(law):
+        return law.E
+
+    iv = synthesis.law_interval(e, n_boot=200, seed=42)
+    ref = uncertainty.propagate(e, n_boot=200, seed=42)
+    assert (iv.value, iv.lo, iv.hi, iv.n) == pytest.approx((ref.value, ref.lo, ref.hi, ref.n))
+    assert iv.value == EPOCH.E and iv.lo < EPOCH.E < iv.hi
+    cut = np.quantile([lw.E for lw in uncertainty.law_samples(200, 42)], 0.9)
+    open_iv = synthesis.law_interval(
+        lambda law: law.E if law.E < cut else math.inf, n_boot=200, seed=42
+    )
+    assert open_iv.hi == math.inf and open_iv.n == 180 and math.isfinite(open_iv.lo)
+    with pytest.raises(InputError):
+        synthesis.law_interval(lambda law: math.nan, n_boot=200, seed=42)
+    with pytest.raises(InputError):
+        synthesis.law_interval("E", n_boot=200, seed=42)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        # far from the floor: the step is cheap and needs a sliver of the stock
+        (
+            {"start_flops": 1e20},
+            {"next_step_text": "true", "next_data_binds": "false", "next_data_maybe": "false"},
+        ),
+        # at 1e30 FLOP the canonical law has less than 0.05 nats/token left above its floor
+        ({"start_flops": 1e30}, {"next_step_text": "false", "next_reason": "false"}),
+        ({"loss_step": 0.5}, {"next_step_text": "false", "next_share_text": "false"}),
+        # close to the floor: a price with an open interval, and more tokens than any stock
+        ({"loss_step": 0.07}, {"next_impossible_note": "true", "next_data_binds": "true"}),
+        ({"law": "hoffmann"}, {"next_law_text": "false", "next_l0_ci": "false"}),
+        ({"overtrain": 1.0}, {"next_ot_text": "false"}),
+        ({"link_scale": 1.0}, {"next_eff_text": "false", "next_eff_none": "false"}),
+    ],
+)
+def test_what_next_prose_follows_the_numbers(tmp_path, params, expected):
+    """The chapter's data-dependent sentences take the branch the numbers dictate at the ends of
+    its declared ranges (read from the glued ``<name>__holds`` records)."""
+    import json
+
+    out = chapters.run("what-next", {**params, "n_boot": 50, "n_mc": 1000}, tmp_path / "x.ipynb")
+    nb = json.loads(out.read_text())
+    holds = {}
+    for cell in nb["cells"]:
+        for o in cell.get("outputs", []):
+            assert o["output_type"] != "error"
+            scrap = o.get("metadata", {}).get("scrapbook", {})
+            if scrap.get("name", "").endswith("__holds"):
+                data = o["data"][scrap["mime_prefix"] + "text/markdown"]
+                holds[scrap["name"].removesuffix("__holds")] = data
+    assert {k: holds.get(k) for k in expected} == expected

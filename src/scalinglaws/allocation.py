@@ -40,6 +40,7 @@ __all__ = [
     "HOFFMANN_TABLE_A3",
     "InferenceAwareResult",
     "inference_aware",
+    "inference_aware_for_target",
 ]
 
 
@@ -368,3 +369,19 @@ def _flops_for_loss(law: ParametricLaw, loss_target: float) -> float:
     if f(hi) > 0:
         raise InputError(f"loss_target {loss_target} is not reachable below 1e60 FLOP")
     return float(np.exp(brentq(f, lo, hi, xtol=1e-12, rtol=1e-14)))
+
+
+def inference_aware_for_target(
+    law: Any, target_params: Any, inference_tokens: Any
+) -> InferenceAwareResult:
+    """Inference-aware allocation whose quality target is a compute-optimal model's loss.
+
+    The target loss is that of the compute-optimal model with ``target_params`` parameters
+    under ``law`` (:func:`flops_for_optimal_params`, :func:`compute_optimal`), as in Sardana et
+    al. 2024's worked example (a 13B Chinchilla-optimal target); then :func:`inference_aware`
+    with ``inference_tokens`` tokens of lifetime demand. One function of the law, so that a
+    bootstrap cloud of laws (:func:`scalinglaws.uncertainty.propagate`) gives its interval.
+    """
+    law = get_parametric_law(law, "inference_aware_for_target")
+    target = compute_optimal(flops_for_optimal_params(target_params, law), law)
+    return inference_aware(law, target.loss, inference_tokens)

@@ -213,78 +213,117 @@ CHAPTERS: dict[str, Chapter] = {
                 ),
             ),
         ),
-        _chapter(
+        Chapter(
             "kaplan",
             "Kaplan's scaling laws",
-            "02_kaplan.ipynb",
-            Param("ci_level", float, 0.95, min=0.5, max=0.99, help="level of bootstrap intervals"),
-            Param(
-                "bootstrap_method",
-                str,
-                "parametric",
-                choices=("parametric", "pairs"),
-                help="frontier bootstrap: redraw ln N* with Porian's per-budget std, or resample "
-                "budgets",
-            ),
-            Param(
-                "pythia_step",
-                int,
-                143000,
-                choices=(1000, 3000, *range(13000, 143001, 10000)),
-                help="Pythia checkpoint (step x 2,097,152 tokens) for accuracy against parameters",
-            ),
-            Param(
-                "example_flops",
-                float,
-                1e21,
-                min=1e15,
-                max=1e27,
-                help="budget C (FLOP) of the worked Kaplan-allocation example",
+            REPO_ROOT / "chapters" / "02_kaplan.ipynb",
+            (
+                Param(
+                    "seed", int, 42, min=0, help="seed of np.random.default_rng for every bootstrap"
+                ),
+                Param(
+                    "n_boot",
+                    int,
+                    4000,
+                    min=50,
+                    max=20000,
+                    help="bootstrap resamples per fit (default = the Chinchilla chapter's, so the "
+                    "Porian exponents agree; the canonical law's intervals use at most its 4,000)",
+                ),
+                Param(
+                    "ci_level", float, 0.95, min=0.5, max=0.99, help="level of bootstrap intervals"
+                ),
+                Param(
+                    "bootstrap_method",
+                    str,
+                    "parametric",
+                    choices=("parametric", "pairs"),
+                    help="bootstrap of the frontier bands and of the output-layer recount: redraw "
+                    "ln N* with Porian's per-budget std, or resample budgets (the stated "
+                    "Kaplan-reproduction exponents always use the parametric bootstrap shared "
+                    "with the Chinchilla chapter)",
+                ),
+                Param(
+                    "pythia_step",
+                    int,
+                    143000,
+                    choices=(1000, 3000, *range(13000, 143001, 10000)),
+                    help="Pythia checkpoint (step x 2,097,152 tokens) for accuracy against "
+                    "parameters",
+                ),
+                Param(
+                    "example_flops",
+                    float,
+                    1e21,
+                    min=1e15,
+                    max=1e27,
+                    help="budget C (FLOP) of the worked Kaplan-allocation example",
+                ),
             ),
         ),
-        _chapter(
+        Chapter(
             "gpt-series",
             "The GPT series: scale as a strategy",
-            "03_gpt_series.ipynb",
-            Param("ci_level", float, 0.95, min=0.5, max=0.99, help="level of bootstrap intervals"),
-            Param("trend_start", str, "2010-01-01", help="first publication date of the trend fit"),
-            Param("trend_end", str, "2024-05-31", help="last publication date of both trend fits"),
-            Param(
-                "lm_trend_start",
-                str,
-                "2017-06-01",
-                help="first publication date of the language-model trend fit",
-            ),
-            Param(
-                "gadre_dataset",
-                str,
-                "rpj",
-                choices=("rpj", "c4_original", "rw_original"),
-                help="Gadre et al. training set for the predictable-scaling demo",
-            ),
-            Param(
-                "holdout_factor",
-                float,
-                30.0,
-                min=2.0,
-                max=100.0,
-                help="fit only runs with C <= C_max / holdout_factor, predict the rest",
-            ),
-            Param(
-                "obs_benchmark",
-                str,
-                "MMLU",
-                choices=(
-                    "MMLU",
-                    "ARC-C",
-                    "HellaSwag",
-                    "Winograd",
-                    "TruthfulQA",
-                    "GSM8K",
-                    "XWinograd",
-                    "HumanEval",
+            REPO_ROOT / "chapters" / "03_gpt_series.ipynb",
+            (
+                Param(
+                    "seed", int, 42, min=0, help="seed of np.random.default_rng for every bootstrap"
                 ),
-                help="Observational Scaling benchmark plotted against training compute",
+                Param(
+                    "n_boot",
+                    int,
+                    1000,
+                    min=50,
+                    max=20000,
+                    help="bootstrap resamples per fit and of the canonical Chinchilla law (at "
+                    "least 50: uncertainty.propagate refuses fewer for a percentile interval)",
+                ),
+                Param(
+                    "ci_level", float, 0.95, min=0.5, max=0.99, help="level of bootstrap intervals"
+                ),
+                Param(
+                    "trend_start", str, "2010-01-01", help="first publication date of the trend fit"
+                ),
+                Param(
+                    "trend_end", str, "2024-05-31", help="last publication date of both trend fits"
+                ),
+                Param(
+                    "lm_trend_start",
+                    str,
+                    "2017-06-01",
+                    help="first publication date of the language-model trend fit",
+                ),
+                Param(
+                    "gadre_dataset",
+                    str,
+                    "rpj",
+                    choices=("rpj", "c4_original", "rw_original"),
+                    help="Gadre et al. training set for the predictable-scaling demo",
+                ),
+                Param(
+                    "holdout_factor",
+                    float,
+                    30.0,
+                    min=2.0,
+                    max=100.0,
+                    help="fit only runs with C <= C_max / holdout_factor, predict the rest",
+                ),
+                Param(
+                    "obs_benchmark",
+                    str,
+                    "MMLU",
+                    choices=(
+                        "MMLU",
+                        "ARC-C",
+                        "HellaSwag",
+                        "Winograd",
+                        "TruthfulQA",
+                        "GSM8K",
+                        "XWinograd",
+                        "HumanEval",
+                    ),
+                    help="Observational Scaling benchmark plotted against training compute",
+                ),
             ),
         ),
         Chapter(
@@ -299,9 +338,14 @@ CHAPTERS: dict[str, Chapter] = {
                     "n_boot",
                     int,
                     4000,
-                    min=10,
+                    min=50,
                     max=20000,
-                    help="bootstrap resamples (Approach 3 refit, isoFLOP and Porian exponents)",
+                    help=(
+                        "bootstrap resamples (Approach 3 refit, isoFLOP and Porian exponents, "
+                        "canonical-law intervals); at least 50 because the canonical-law "
+                        "intervals (scalinglaws.uncertainty.propagate) need 50 for a 95% "
+                        "percentile interval"
+                    ),
                 ),
                 Param(
                     "budget_flops",
@@ -330,9 +374,12 @@ CHAPTERS: dict[str, Chapter] = {
                 Param(
                     "inference_law",
                     str,
-                    "hoffmann-tex",
+                    "epoch",
                     choices=("hoffmann", "hoffmann-tex", "epoch"),
-                    help="published law used for the inference-aware allocation",
+                    help=(
+                        "law of the inference-aware allocation: the canonical 'epoch' (with "
+                        "bootstrap intervals) or Hoffmann's rejected constants, as history"
+                    ),
                 ),
             ),
         ),
@@ -367,9 +414,12 @@ CHAPTERS: dict[str, Chapter] = {
                 Param(
                     "law",
                     str,
-                    "hoffmann",
-                    choices=("hoffmann", "hoffmann-tex", "epoch"),
-                    help="published Chinchilla-form law for the compute-per-loss-drop ladder",
+                    "epoch",
+                    choices=("epoch", "hoffmann", "hoffmann-tex"),
+                    help=(
+                        "law of the compute-per-loss-drop ladder: the canonical 'epoch' (with "
+                        "bootstrap intervals) or Hoffmann's rejected constants, as history"
+                    ),
                 ),
                 Param(
                     "loss_drop",
@@ -377,7 +427,11 @@ CHAPTERS: dict[str, Chapter] = {
                     0.04,
                     min=0.005,
                     max=0.1,
-                    help="fixed loss drop per rung of the ladder (nats/token)",
+                    help=(
+                        "fixed loss drop per rung of the ladder (nats/token); at most five rungs, "
+                        "and only as many as fit above the law's floor E (one at 0.1 under the "
+                        "canonical law, whose reducible loss at the start is about 0.157)"
+                    ),
                 ),
                 Param(
                     "growth_start_year",
@@ -434,9 +488,11 @@ CHAPTERS: dict[str, Chapter] = {
                 Param(
                     "law",
                     str,
-                    "hoffmann",
-                    choices=("hoffmann", "hoffmann-tex", "epoch"),
-                    help="published loss law L(N, D) behind the exchange model",
+                    "epoch",
+                    choices=("epoch", "hoffmann", "hoffmann-tex"),
+                    help="loss law L(N, D) behind the exchange model: epoch = the canonical "
+                    "Besiroglu et al. 2024 refit (intervals from its bootstrap); hoffmann, "
+                    "hoffmann-tex = Hoffmann et al.'s printed constants, as history only",
                 ),
                 _LINK_LOSS_MID,
                 _LINK_SCALE,
@@ -502,9 +558,12 @@ CHAPTERS: dict[str, Chapter] = {
                 Param(
                     "law",
                     str,
-                    "hoffmann",
-                    choices=("hoffmann", "hoffmann-tex", "epoch"),
-                    help="published loss law for the loss step and the exchange rate",
+                    "epoch",
+                    choices=("epoch", "hoffmann", "hoffmann-tex"),
+                    help="loss law for the loss step and the exchange rate: epoch = the canonical "
+                    "law (Besiroglu et al. 2024 refit, with bootstrap intervals); hoffmann, "
+                    "hoffmann-tex = Hoffmann et al.'s printed constants, rejected by their own "
+                    "data (chapter 4), shown as history without intervals",
                 ),
                 Param(
                     "start_flops",
@@ -512,7 +571,8 @@ CHAPTERS: dict[str, Chapter] = {
                     3.8e25,
                     min=1e20,
                     max=1e30,
-                    help="today's frontier budget C (FLOP) where the next loss step starts",
+                    help="today's frontier budget C (FLOP) where the next loss step starts "
+                    "(3.8e25 = Llama 3 405B)",
                 ),
                 Param(
                     "loss_step",
@@ -520,7 +580,10 @@ CHAPTERS: dict[str, Chapter] = {
                     0.05,
                     min=0.001,
                     max=0.5,
-                    help="fixed loss drop (nats/token) whose compute price is quoted",
+                    help="fixed loss drop (nats/token) whose compute price is quoted; a drop "
+                    "that would reach the law's irreducible loss E is reported as impossible "
+                    "(with the canonical law, E = 1.817, from 3.8e25 FLOP any drop above "
+                    "0.074 is)",
                 ),
                 Param(
                     "overtrain",
@@ -832,7 +895,10 @@ def run(
         Parameter overrides (strings are parsed to the spec'd type).
     output : path, optional
         Executed notebook; default ``<chapter stem>.out.ipynb`` in the current
-        directory. The chapter's own source notebook is never overwritten.
+        directory. Refused inside the book's ``chapters/`` and ``book/`` folders and when
+        it is (a link to) any chapter notebook; written atomically (a temporary file
+        in the same folder, renamed when the run succeeded), so a failed run writes
+        nothing and never leaves a half-written file.
 
     Returns
     -------
@@ -848,38 +914,142 @@ def run(
     """
     chapter = get_chapter(chapter_id)
     values = validate(chapter_id, params or {})
+    _check_string_kinds(chapter, values)
     if not chapter.notebook.is_file():
         raise InputError(f"chapter {chapter_id!r}: notebook {chapter.notebook} does not exist")
-    out = Path(output) if output is not None else Path(f"{chapter.notebook.stem}.out.ipynb")
-    # absolute: papermill saves while executing inside the chapters folder (cwd)
-    out = out.resolve() if out.is_absolute() else (Path.cwd() / out).resolve()
-    if out.suffix != ".ipynb":
-        raise InputError(f"output must be an .ipynb file, got {str(out)!r}")
-    if out.resolve() == chapter.notebook.resolve():
-        raise InputError(f"refusing to overwrite the chapter's source notebook {chapter.notebook}")
-    if not out.resolve().parent.is_dir():
-        raise InputError(f"output folder does not exist: {out.parent}")
-    if out.is_dir():
-        raise InputError(f"output is a folder: {out}")
+    out = _check_output(chapter, output)
+
+    import os
+    import tempfile
 
     import papermill  # slow import: only when running
     from papermill.exceptions import PapermillExecutionError
 
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=".tmp.ipynb", dir=out.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
     try:
-        papermill.execute_notebook(
-            str(chapter.notebook),
-            str(out),
-            parameters=values,
-            kernel_name="python3",
-            cwd=str(chapter.notebook.parent),
-            progress_bar=False,
-            log_output=False,
-        )
-    except PapermillExecutionError as exc:
-        raise ScalingLawsError(
-            f"chapter {chapter_id!r} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
-        ) from None
-    _strip_timestamps(out)
+        try:
+            papermill.execute_notebook(
+                str(chapter.notebook),
+                str(tmp),
+                parameters=values,
+                kernel_name="python3",
+                cwd=str(chapter.notebook.parent),
+                progress_bar=False,
+                log_output=False,
+                # the kernel's "running over TCP without encryption" warning is not ours to show
+                extra_arguments=["--log-level=CRITICAL"],
+            )
+        except PapermillExecutionError as exc:
+            raise ScalingLawsError(
+                f"chapter {chapter_id!r} failed in cell {exc.exec_count}: {exc.ename}: "
+                f"{_one_line(exc.evalue)}"
+            ) from None
+        _strip_timestamps(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the usual permissions
+        os.replace(tmp, out)  # atomic: replaces the directory entry, never a linked file
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out
+
+
+def _one_line(text: object, width: int = 300) -> str:
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= width else flat[: width - 3] + "..."
+
+
+def _check_string_kinds(chapter: Chapter, values: Mapping[str, Any]) -> None:
+    """Validate string parameters that have no ``choices`` by the kind their default shows.
+
+    A default like ``"2010-01-01"`` makes the parameter a date: the value must be a valid ISO
+    date (``YYYY-MM-DD``), and a ``*_start`` date must precede the ``*_end`` date of the same
+    prefix (``trend_start`` < ``trend_end``). Any other free string must be one printable line
+    of at most 200 characters. Raises :class:`ParameterError` before anything runs.
+    """
+    import datetime
+    import re
+
+    iso_date = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+    dates: dict[str, datetime.date] = {}
+    for spec in chapter.params:
+        if spec.type is not str or spec.choices is not None:
+            continue
+        value = values[spec.name]
+        if isinstance(spec.default, str) and iso_date.match(spec.default):
+            try:
+                if not iso_date.match(value):
+                    raise ValueError
+                dates[spec.name] = datetime.date.fromisoformat(value)
+            except ValueError:
+                raise ParameterError(
+                    f"chapter {chapter.id!r}: parameter {spec.name!r} must be a date "
+                    f"YYYY-MM-DD, got {_short_repr(value)}"
+                ) from None
+        elif len(value) > 200 or not value.isprintable():
+            raise ParameterError(
+                f"chapter {chapter.id!r}: parameter {spec.name!r} must be one printable line "
+                f"of at most 200 characters, got {_short_repr(value)}"
+            )
+    for name, start in dates.items():
+        if name.endswith("_start"):
+            end_name = name[: -len("_start")] + "_end"
+            if end_name in dates and not start < dates[end_name]:
+                raise ParameterError(
+                    f"chapter {chapter.id!r}: {name} ({start}) must be before "
+                    f"{end_name} ({dates[end_name]})"
+                )
+
+
+def _short_repr(value: object, width: int = 60) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= width else shown[: width - 3] + "..."
+
+
+def _check_output(chapter: Chapter, output: Path | str | None) -> Path:
+    """The output path of :func:`run`, refused where writing it could destroy the book.
+
+    Refused: a path that is not ``.ipynb``; a folder; a missing parent folder; anything inside
+    the book's ``chapters/`` or ``book/`` folders (after resolving links); and a file that is
+    any chapter notebook, compared by path and by identity (device and inode, so a hard link to
+    a chapter is refused too).
+    """
+    import os
+
+    out = Path(output) if output is not None else Path(f"{chapter.notebook.stem}.out.ipynb")
+    # absolute: papermill saves while executing inside the chapters folder (cwd)
+    out = out if out.is_absolute() else Path.cwd() / out
+    out = Path(os.path.normpath(out))
+    if out.suffix != ".ipynb":
+        raise InputError(f"output must be an .ipynb file, got {_short_repr(str(out), 200)}")
+    resolved = out.resolve()
+    if resolved == chapter.notebook.resolve():
+        raise InputError(f"refusing to overwrite the chapter's source notebook {chapter.notebook}")
+    protected = [REPO_ROOT / "chapters", REPO_ROOT / "book"]
+    for folder in {p.resolve() for p in protected}:
+        if resolved.is_relative_to(folder) or out.is_relative_to(folder):
+            raise InputError(
+                f"refusing to write inside the book's folder {folder}: choose an output "
+                "outside chapters/ and book/"
+            )
+    if out.exists():
+        if out.is_dir():
+            raise InputError(f"output is a folder: {out}")
+        st = out.stat()
+        for c in CHAPTERS.values():
+            try:
+                cs = c.notebook.stat()
+            except OSError:
+                continue
+            if (st.st_dev, st.st_ino) == (cs.st_dev, cs.st_ino):
+                raise InputError(
+                    f"refusing to overwrite {out}: it is the same file as the notebook of "
+                    f"chapter {c.id!r} ({c.notebook})"
+                )
+    if not out.parent.is_dir():
+        raise InputError(f"output folder does not exist: {out.parent}")
     return out
 
 

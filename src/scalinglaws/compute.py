@@ -37,7 +37,12 @@ __all__ = [
     "gpt_series_frame",
     "CHINCHILLA",
     "GOPHER",
+    "KAPLAN_2020_DATE",
 ]
+
+#: Submission date of Kaplan et al. 2020, "Scaling Laws for Neural Language Models", arXiv:2001.08361
+#: v1 (arXiv listing: submitted 23 January 2020). GPT-1 (June 2018) and GPT-2 (February 2019) predate it.
+KAPLAN_2020_DATE: str = "2020-01-23"
 
 #: NVIDIA H100 SXM dense BF16/FP16 tensor-core peak, FLOP/s (1978.9e12 is the 2:4-sparse figure).
 #: Source: NVIDIA H100 datasheet as tabulated on glennklockwood.com (paper_numbers.md §11, [V2]).

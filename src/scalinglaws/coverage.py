@@ -6,6 +6,9 @@
   per-problem matrix of :func:`pass_at_k_matrix`, else over points);
 * :func:`coverage_exponent_from_anchors` solves it through two published points
   (:data:`COVERAGE_ANCHORS`);
+* :func:`anchor_exponent_bootstrap` gives that exponent an interval from the binomial
+  uncertainty of the two published coverages (:data:`COVERAGE_ANCHOR_PROBLEMS`);
+* :func:`samples_for_coverage` inverts the law: the ``k`` that reaches a target coverage;
 * :func:`wilson_interval` is the binomial interval of a pass rate.
 
 Units: ``k`` samples per problem, coverage and pass rates as fractions.
@@ -28,11 +31,15 @@ from scalinglaws.validation import confidence_level, finite_array, finite_real, 
 
 __all__ = [
     "COVERAGE_ANCHORS",
+    "COVERAGE_ANCHOR_PROBLEMS",
+    "AnchorExponent",
     "CoverageFit",
+    "anchor_exponent_bootstrap",
     "coverage_exponent_from_anchors",
     "coverage_law",
     "fit_coverage_law",
     "pass_at_k_matrix",
+    "samples_for_coverage",
     "wilson_interval",
 ]
 
@@ -53,6 +60,13 @@ COVERAGE_ANCHORS: dict[str, tuple[float, float, float, float]] = {
     "swe-bench-lite": (1.0, 0.159, 250.0, 0.56),
     "math-llama3-8b": (100.0, 0.829, 10_000.0, 0.9844),
 }
+
+
+#: Problems behind each anchor's coverages (the binomial denominators).
+#: ``swe-bench-lite``: the 300 tasks of SWE-bench Lite's test split (Jimenez et al. 2024).
+#: ``math-llama3-8b``: 128 MATH test problems; the printed 98.44% = 126/128 and 41.41% = 53/128
+#: (majority vote) are exact multiples of 1/128, as for a 128-problem subset.
+COVERAGE_ANCHOR_PROBLEMS: dict[str, int] = {"swe-bench-lite": 300, "math-llama3-8b": 128}
 
 
 def coverage_law(k: Any, a: float, b: float) -> np.ndarray:
@@ -76,6 +90,114 @@ def coverage_exponent_from_anchors(k1: float, c1: float, k2: float, c2: float) -
     if k1 == k2:
         raise InputError("k1 and k2 must differ")
     return float(math.log(math.log(c2) / math.log(c1)) / math.log(k2 / k1))
+
+
+def samples_for_coverage(target: Any, a: Any, b: Any) -> float | np.ndarray:
+    """Samples ``k`` at which ``log c = a k**b`` reaches coverage ``target``: ``(log target / a)**(1/b)``.
+
+    An extrapolation of the law (Brown et al. 2024, eqs 2-3); ``target`` in (0, 1), ``a, b < 0``.
+    Vectorised over ``a`` and ``b`` (e.g. bootstrap replicates).
+    """
+    t = finite_real(target, "target")
+    if not 0 < t < 1:
+        raise InputError(f"target coverage must lie in (0, 1), got {target!r}")
+    aa, bb = finite_array(a, "a"), finite_array(b, "b")
+    if np.any(aa >= 0) or np.any(bb >= 0):
+        raise InputError("a and b must be negative (coverage rising with k)")
+    out = (math.log(t) / aa) ** (1.0 / bb)
+    return float(out[0]) if np.ndim(a) == 0 and np.ndim(b) == 0 else out
+
+
+@dataclass(frozen=True)
+class AnchorExponent:
+    """Exponent ``b`` through two published coverages, with a seeded bootstrap interval.
+
+    Attributes
+    ----------
+    b : float
+        Exponent through the two printed points (:func:`coverage_exponent_from_anchors`).
+    a : float
+        ``log c(1)`` implied by the two points, ``log(c1) / k1**b``.
+    b_ci : tuple of float
+        Percentile interval of ``b`` at ``level`` over the replicates.
+    boot : numpy.ndarray, shape (n_boot, 2)
+        Replicates of ``(a, b)``.
+    level : float
+    n_boot, seed, problems : int
+    """
+
+    b: float
+    a: float
+    b_ci: tuple[float, float]
+    boot: np.ndarray = field(repr=False)
+    level: float
+    n_boot: int
+    seed: int
+    problems: int
+
+
+def anchor_exponent_bootstrap(
+    anchor: Any,
+    problems: int | None = None,
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> AnchorExponent:
+    """Exponent ``b`` through two published coverages, with the uncertainty of those coverages.
+
+    Each printed coverage ``c`` is a share of ``problems`` problems. A replicate draws each from
+    its Jeffreys posterior ``Beta(c n + 1/2, (1 - c) n + 1/2)`` (always inside (0, 1), so every
+    replicate has an exponent) independently, and solves the law through the two draws. The two
+    coverages come from the same problems and are positively correlated, so independent draws
+    make the interval conservative (wider). Per-problem results are not published, so a
+    bootstrap over problems is not possible.
+
+    Parameters
+    ----------
+    anchor : str or tuple
+        A key of :data:`COVERAGE_ANCHORS` or a tuple ``(k1, c1, k2, c2)``.
+    problems : int, optional
+        Problems behind each coverage; default :data:`COVERAGE_ANCHOR_PROBLEMS` of a named anchor.
+    n_boot, seed, level
+        Replicates, ``numpy.random.default_rng`` seed, interval level.
+    """
+    if isinstance(anchor, str):
+        if anchor not in COVERAGE_ANCHORS:
+            raise InputError(
+                f"unknown coverage anchor {anchor!r}; known: {', '.join(COVERAGE_ANCHORS)}"
+            )
+        k1, c1, k2, c2 = COVERAGE_ANCHORS[anchor]
+        if problems is None:
+            problems = COVERAGE_ANCHOR_PROBLEMS[anchor]
+    else:
+        try:
+            k1, c1, k2, c2 = (float(v) for v in anchor)
+        except (TypeError, ValueError):
+            raise InputError("anchor must be a known name or a tuple (k1, c1, k2, c2)") from None
+        if problems is None:
+            raise InputError("give the number of problems behind a custom anchor")
+    n = int_at_least(problems, "problems", 1)
+    n_boot = int_at_least(n_boot, "n_boot", 10)
+    seed = int_at_least(seed, "seed", 0)
+    level = confidence_level(level)
+    b = coverage_exponent_from_anchors(k1, c1, k2, c2)
+    rng = np.random.default_rng(seed)
+    d1 = rng.beta(c1 * n + 0.5, (1 - c1) * n + 0.5, n_boot)
+    d2 = rng.beta(c2 * n + 0.5, (1 - c2) * n + 0.5, n_boot)
+    d1, d2 = np.clip(d1, 1e-300, 1 - 1e-16), np.clip(d2, 1e-300, 1 - 1e-16)
+    bs = np.log(np.log(d2) / np.log(d1)) / math.log(k2 / k1)
+    as_ = np.log(d1) / k1**bs
+    return AnchorExponent(
+        b=b,
+        a=float(math.log(c1) / k1**b),
+        b_ci=_quantiles(bs, level),
+        boot=np.column_stack([as_, bs]),
+        level=level,
+        n_boot=n_boot,
+        seed=seed,
+        problems=n,
+    )
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@
 :func:`effort_ladders` arranges Aider polyglot runs of one model at several reasoning efforts or
 thinking budgets (ordered by :func:`effort_rank`) and computes the marginal dollars (and tokens)
 per point of pass rate, with Wilson intervals (:func:`scalinglaws.coverage.wilson_interval`).
+:func:`step_gain_bootstrap` gives every step's gain (and the median step gain) a seeded
+parametric-bootstrap interval from the binomial noise of each run.
 
 Units: pass rates in percent (``_pct``), costs in USD, completion tokens per run.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -19,7 +22,7 @@ import pandas as pd
 from scalinglaws.coverage import wilson_interval
 from scalinglaws.errors import InputError
 
-__all__ = ["LADDER_COLUMNS", "effort_ladders", "effort_rank"]
+__all__ = ["LADDER_COLUMNS", "StepGains", "effort_ladders", "effort_rank", "step_gain_bootstrap"]
 
 
 # ------------------------------------------------------------------ Aider effort ladders
@@ -155,3 +158,101 @@ def effort_ladders(runs: pd.DataFrame) -> pd.DataFrame:
         out["usd_per_point"] = np.where(ok, out["d_cost_usd"].to_numpy(dtype=float) / dp, np.nan)
         out["tokens_per_point"] = np.where(ok, out["d_tokens"].to_numpy(dtype=float) / dp, np.nan)
     return out[list(LADDER_COLUMNS)].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class StepGains:
+    """Bootstrap of the step gains of :func:`effort_ladders`.
+
+    Attributes
+    ----------
+    steps : DataFrame
+        The ladder rows with a step (``step != ""``) and added columns ``d_lo``, ``d_hi``
+        (percentile interval of ``d_points``, points) and ``usd_per_point_lo``/``_hi``
+        (interval of the marginal price; NaN where the run cost is not recorded).
+    median, median_ci : float, tuple of float
+        Median step gain over all steps (points) and its interval.
+    boot : numpy.ndarray, shape (n_boot, len(steps))
+        Replicated step gains (points).
+    level : float
+    n_boot, seed, n_tasks : int
+    """
+
+    steps: pd.DataFrame
+    median: float
+    median_ci: tuple[float, float]
+    boot: np.ndarray = field(repr=False)
+    level: float
+    n_boot: int
+    seed: int
+    n_tasks: int
+
+
+def step_gain_bootstrap(
+    ladders: pd.DataFrame,
+    *,
+    n_tasks: int = 225,
+    n_boot: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> StepGains:
+    """Seeded parametric bootstrap of the pass-rate gain of every step up in effort.
+
+    Each run's pass count is redrawn as ``Binomial(n_tasks, pass_rate)`` independently (the
+    leaderboard publishes one run per setting and no per-exercise results, so neither a
+    bootstrap over exercises nor a paired analysis is possible; independent draws make the
+    intervals conservative when two runs share exercises). Every step gain is recomputed from
+    the redrawn rates, and so is the median over steps.
+
+    Parameters
+    ----------
+    ladders : DataFrame
+        Output of :func:`effort_ladders`.
+    n_tasks : int
+        Exercises per run (225 in Aider polyglot).
+    n_boot, seed, level
+        Replicates, ``numpy.random.default_rng`` seed and interval level.
+    """
+    need = ("family", "step", "pass_rate_pct", "d_cost_usd")
+    if not isinstance(ladders, pd.DataFrame) or any(c not in ladders.columns for c in need):
+        raise InputError("ladders must come from effort_ladders")
+    from scalinglaws.validation import confidence_level, int_at_least
+
+    n = int_at_least(n_tasks, "n_tasks", 1)
+    n_boot = int_at_least(n_boot, "n_boot", 10)
+    seed = int_at_least(seed, "seed", 0)
+    level = confidence_level(level)
+    lad = ladders.reset_index(drop=True)
+    p = np.clip(lad["pass_rate_pct"].to_numpy(dtype=float) / 100.0, 0.0, 1.0)
+    rng = np.random.default_rng(seed)
+    rates = 100.0 * rng.binomial(n, p, size=(n_boot, p.size)) / n
+    is_step = (lad["step"] != "").to_numpy()
+    idx = np.flatnonzero(is_step)
+    if idx.size == 0:
+        raise InputError("the ladders hold no step")
+    boot = rates[:, idx] - rates[:, idx - 1]
+    q = (1.0 - level) / 2.0
+    lo, hi = np.quantile(boot, [q, 1.0 - q], axis=0)
+    steps = lad.loc[is_step].copy()
+    steps["d_lo"], steps["d_hi"] = lo, hi
+    cost = steps["d_cost_usd"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        price = np.where(boot != 0, cost[None, :] / boot, np.nan)
+    plo, phi = np.full(idx.size, np.nan), np.full(idx.size, np.nan)
+    for j in range(idx.size):
+        col = price[:, j]
+        if np.isfinite(cost[j]) and np.isfinite(col).sum() > 0:
+            plo[j], phi[j] = np.quantile(col[np.isfinite(col)], [q, 1.0 - q])
+    steps["usd_per_point_lo"], steps["usd_per_point_hi"] = plo, phi
+    med = np.median(boot, axis=1)
+    mlo, mhi = np.quantile(med, [q, 1.0 - q])
+    return StepGains(
+        steps=steps,
+        median=float(np.median(steps["d_points"].to_numpy(dtype=float))),
+        median_ci=(float(mlo), float(mhi)),
+        boot=boot,
+        level=level,
+        n_boot=n_boot,
+        seed=seed,
+        n_tasks=n,
+    )

@@ -9,6 +9,9 @@
   :func:`inference_flops`, so ``k`` samples from ``N_s`` cost as much as one from ``k N_s``).
   The small model's ``k``-sample coverage follows Brown et al.'s law
   (:mod:`scalinglaws.coverage`) with a shared exponent ``b``.
+* :func:`exchange_draws` repeats the exchange rate and the break-even demand over paired
+  replicates of the law and of ``b`` (bootstrap clouds), and :func:`percentile_interval`
+  summarises them (the link stays fixed: it is an assumption, not an estimate).
 
 Units: ``N`` parameters (all parameters, as in the Chinchilla-form laws), ``D`` tokens,
 ``C`` FLOP, loss in nats/token, success probabilities as fractions.
@@ -33,9 +36,11 @@ __all__ = [
     "LogisticLink",
     "breakeven_inference_ratio",
     "effective_multiplier",
+    "exchange_draws",
     "exchange_table",
     "inference_flops",
     "matched_samples",
+    "percentile_interval",
 ]
 
 
@@ -304,3 +309,77 @@ def breakeven_inference_ratio(
     if a_lo <= 0:
         return 0.0
     return float(math.exp(brentq(adv, math.log(lo), math.log(hi), xtol=1e-10)))
+
+
+def exchange_draws(
+    laws: Any,
+    coverage_exponents: Any,
+    small_params: float,
+    multiplier: float,
+    samples: float,
+    link: LogisticLink,
+    *,
+    tokens_per_param: float | None = None,
+) -> pd.DataFrame:
+    """The exchange rate and the break-even demand for paired replicates of law and exponent.
+
+    ``laws[i]`` (e.g. :func:`scalinglaws.uncertainty.law_samples`) is paired with
+    ``coverage_exponents[i]`` (e.g. the ``b`` column of
+    :attr:`scalinglaws.coverage.AnchorExponent.boot`); a single law is repeated for every
+    exponent. Replicates with ``b >= 0`` or with a single-sample success of 0 or 1 (no exchange
+    defined) are returned as ``nan``.
+
+    Returns
+    -------
+    DataFrame
+        One row per replicate: ``b``, ``small_p1``, ``large_p1``, ``multiplier_eq``
+        (:func:`effective_multiplier` at ``samples``; ``inf`` allowed) and ``breakeven``
+        (:func:`breakeven_inference_ratio`; ``0`` and ``inf`` allowed).
+    """
+    bs = finite_array(coverage_exponents, "coverage_exponents")
+    if isinstance(laws, ParametricLaw | str):
+        laws = [laws] * bs.size
+    laws = [_law(law) for law in laws]
+    if len(laws) != bs.size:
+        raise InputError(f"need one law per exponent ({bs.size}), got {len(laws)}")
+    ns = finite_real(small_params, "small_params", positive=True)
+    m = finite_real(multiplier, "multiplier", positive=True)
+    k = finite_real(samples, "samples", positive=True)
+    rows = []
+    for law, b in zip(laws, bs, strict=True):
+        row = {"b": float(b), "small_p1": np.nan, "large_p1": np.nan}
+        row.update(multiplier_eq=np.nan, breakeven=np.nan)
+        if b < 0:
+            tab = exchange_table(law, ns, m, 1.0, link, b, tokens_per_param=tokens_per_param)
+            p_s, p_l = float(tab["small_p1"].iloc[0]), float(tab["large_p1"].iloc[0])
+            row.update(small_p1=p_s, large_p1=p_l)
+            if 0 < p_s < 1:
+                row["multiplier_eq"] = float(
+                    effective_multiplier(law, ns, [k], link, b, tokens_per_param=tokens_per_param)[
+                        0
+                    ]
+                )
+                row["breakeven"] = breakeven_inference_ratio(
+                    law, ns, m, link, b, tokens_per_param=tokens_per_param
+                )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def percentile_interval(values: Any, level: float = 0.95) -> tuple[float, float]:
+    """Percentile interval of replicates that may contain ``0`` and ``inf`` (``nan`` dropped).
+
+    Uses the empirical quantile without interpolation (``method="inverted_cdf"``), so an end
+    is always one of the replicates, also when it is ``inf``. Raises
+    :class:`~scalinglaws.errors.InputError` when fewer than 90% of the replicates are defined.
+    """
+    v = np.asarray(values, dtype=float).reshape(-1)
+    ok = v[~np.isnan(v)]
+    if ok.size == 0 or ok.size < 0.9 * v.size:
+        raise InputError(f"only {ok.size} of {v.size} replicates are defined; no interval")
+    level = finite_real(level, "level")
+    if not 0 < level < 1:
+        raise InputError(f"level must lie in (0, 1), got {level}")
+    q = (1.0 - level) / 2.0
+    lo, hi = np.quantile(ok, [q, 1.0 - q], method="inverted_cdf")
+    return float(lo), float(hi)

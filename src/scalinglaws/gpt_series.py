@@ -29,8 +29,21 @@ __all__ = [
     "frontier_lines",
     "fit_benchmark_sigmoid",
     "sigmoid_band",
+    "series_intervals",
+    "chinchilla_band",
+    "timeline",
+    "benchmark_counts",
     "GPT3_TOKENS",
+    "EPOCH_NAMES",
 ]
+
+#: Names of the four GPT rows of :data:`scalinglaws.compute.GPT_SERIES` in Epoch AI's notable-models data.
+EPOCH_NAMES: dict[str, str] = {
+    "GPT-1": "GPT-1",
+    "GPT-2 (1.5B)": "GPT-2 (1.5B)",
+    "GPT-3 175B": "GPT-3 175B (davinci)",
+    "GPT-4": "GPT-4",
+}
 
 #: All eight GPT-3 models were trained on 300B tokens (Brown et al. 2020, Table 2.1 caption).
 GPT3_TOKENS: float = 300e9
@@ -289,3 +302,150 @@ def sigmoid_band(fit: dict[str, Any], flops: Any) -> pd.DataFrame:
     return pd.DataFrame(
         {"flops": c, "score": mid, "lo": np.minimum(lo, mid), "hi": np.maximum(hi, mid)}
     )
+
+
+def series_intervals(*, n_boot: int = 1000, seed: int = 42, level: float = 0.95) -> pd.DataFrame:
+    """Canonical-law optimal size and tokens for each GPT's compute, and params / optimal, with intervals.
+
+    Every quantity is ``f(canonical law)`` with the ``level`` percentile interval of ``f`` over the
+    law's bootstrap cloud (:func:`scalinglaws.uncertainty.propagate`, ``n_boot`` resamples >= 50,
+    ``seed``).
+
+    Returns
+    -------
+    DataFrame
+        One row per model: ``name, flops``, and for each of ``chinchilla_params``,
+        ``chinchilla_tokens``, ``vs_chinchilla`` the columns ``<q>``, ``<q>_lo``, ``<q>_hi``
+        (``vs_chinchilla`` NaN where the size is unknown).
+    """
+    from scalinglaws.uncertainty import propagate
+
+    rows = []
+    for m in compute.GPT_SERIES:
+        c = float(m.flops)
+        row: dict[str, Any] = {"name": m.name, "flops": c}
+        quantities = {
+            "chinchilla_params": lambda law, c=c: compute_optimal(c, law).params,
+            "chinchilla_tokens": lambda law, c=c: compute_optimal(c, law).tokens,
+        }
+        if m.params is not None:
+            n = float(m.params)
+            quantities["vs_chinchilla"] = lambda law, c=c, n=n: n / compute_optimal(c, law).params
+        for q in ("chinchilla_params", "chinchilla_tokens", "vs_chinchilla"):
+            if q in quantities:
+                iv = propagate(quantities[q], n_boot=n_boot, seed=seed, level=level)
+                row.update({q: iv.value, f"{q}_lo": iv.lo, f"{q}_hi": iv.hi})
+            else:
+                row.update({q: np.nan, f"{q}_lo": np.nan, f"{q}_hi": np.nan})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def timeline(models: pd.DataFrame) -> pd.DataFrame:
+    """Publication dates of GPT-1 to GPT-4 (Epoch AI's data) and of Kaplan et al. 2020.
+
+    Parameters
+    ----------
+    models : DataFrame
+        :func:`scalinglaws.data.load` ``("epoch_notable_models")`` (columns ``model``,
+        ``publication_date``).
+
+    Returns
+    -------
+    DataFrame
+        ``name, date`` (Timestamp), ``source``, sorted by date; Kaplan et al.'s row is
+        :data:`scalinglaws.compute.KAPLAN_2020_DATE` (arXiv:2001.08361 v1).
+    """
+    if not isinstance(models, pd.DataFrame) or not {"model", "publication_date"} <= set(
+        models.columns
+    ):
+        raise InputError("models must be the epoch_notable_models table")
+    dates = models.set_index("model")["publication_date"]
+    rows = []
+    for name, epoch_name in EPOCH_NAMES.items():
+        if epoch_name not in dates.index:
+            raise InputError(f"{epoch_name!r} is not in the notable-models data")
+        rows.append(
+            {
+                "name": name,
+                "date": pd.Timestamp(dates.loc[epoch_name]),
+                "source": "Epoch AI notable-models data",
+            }
+        )
+    rows.append(
+        {
+            "name": "Kaplan et al. 2020",
+            "date": pd.Timestamp(compute.KAPLAN_2020_DATE),
+            "source": "arXiv:2001.08361 v1",
+        }
+    )
+    return pd.DataFrame(rows).sort_values("date", kind="stable").reset_index(drop=True)
+
+
+def benchmark_counts(base: pd.DataFrame, benchmark: str) -> dict[str, int]:
+    """How many of Ruan et al.'s base models enter a benchmark-against-compute fit, filter by filter.
+
+    Parameters
+    ----------
+    base : DataFrame
+        :func:`scalinglaws.data.load` ``("obsscaling_ruan", "base")``.
+    benchmark : str
+        A benchmark column of that table.
+
+    Returns
+    -------
+    dict
+        ``models`` and ``families`` (all rows of the released table), ``with_compute`` and
+        ``families_with_compute`` (rows with a published FLOP count, > 0; the others lack a
+        published token count), ``without_compute``, ``with_score`` (rows with compute and a
+        score on ``benchmark``): the last is the number of models in the fit.
+    """
+    if not isinstance(base, pd.DataFrame) or not {"flops", "family"} <= set(base.columns):
+        raise InputError("base must be the obsscaling_ruan 'base' table")
+    if benchmark not in base.columns:
+        raise InputError(f"no benchmark column {benchmark!r}")
+    has_c = base["flops"].notna() & (base["flops"] > 0)
+    has_score = has_c & base[benchmark].notna()
+    return {
+        "models": len(base),
+        "families": int(base["family"].nunique()),
+        "with_compute": int(has_c.sum()),
+        "families_with_compute": int(base.loc[has_c, "family"].nunique()),
+        "without_compute": int((~has_c).sum()),
+        "with_score": int(has_score.sum()),
+    }
+
+
+def chinchilla_band(
+    flops: Any, *, n_boot: int = 1000, seed: int = 42, level: float = 0.95
+) -> pd.DataFrame:
+    """Canonical-law compute-optimal size along a grid of budgets, with a pointwise interval.
+
+    ``params`` is ``N_opt(C)`` of the canonical law (:data:`scalinglaws.laws.DEFAULT_LAW`);
+    ``lo``, ``hi`` the ``level`` percentile interval of ``N_opt(C)`` over the law's ``n_boot``
+    bootstrap resamples (:func:`scalinglaws.uncertainty.law_samples`, seeded), the same cloud as
+    :func:`scalinglaws.uncertainty.propagate`.
+
+    Returns
+    -------
+    DataFrame
+        ``flops, params, lo, hi`` (parameters, all of them, embeddings included).
+    """
+    from scalinglaws.uncertainty import law_samples
+
+    try:
+        c = np.atleast_1d(np.asarray(flops, dtype=np.float64))
+    except (TypeError, ValueError):
+        raise InputError(f"flops must be positive finite numbers, got {flops!r}") from None
+    if c.size == 0 or not np.all(np.isfinite(c) & (c > 0)):
+        raise InputError("flops must be positive finite numbers")
+    if isinstance(level, bool) or not isinstance(level, float) or not 0.5 <= level < 1:
+        raise InputError(f"level must be a number in [0.5, 1), got {level!r}")
+    laws = law_samples(n_boot, seed)
+    g = np.array([law.G for law in laws])[:, None]
+    a = np.array([law.a for law in laws])[:, None]
+    cloud = g * (c[None, :] / 6.0) ** a
+    lo, hi = np.quantile(cloud, [(1 - level) / 2, (1 + level) / 2], axis=0)
+    canonical = get_parametric_law(DEFAULT_LAW)
+    mid = canonical.G * (c / 6.0) ** canonical.a
+    return pd.DataFrame({"flops": c, "params": mid, "lo": lo, "hi": hi})

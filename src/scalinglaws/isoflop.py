@@ -29,6 +29,7 @@ __all__ = [
     "fit_allocation_exponents",
     "lower_envelope",
     "fit_envelope_exponents",
+    "ratio_at",
 ]
 
 
@@ -309,4 +310,67 @@ def fit_envelope_exponents(
             raise InputError(f"envelope must have column {col!r} (use lower_envelope)")
     return fit_allocation_exponents(
         envelope["flops"], envelope["n_params"], envelope["tokens"], n_boot, seed, level=level
+    )
+
+
+def ratio_at(
+    C: Any,
+    N_opt: Any,
+    D_opt: Any,
+    at: Any,
+    n_boot: int = 1000,
+    seed: int = 0,
+    *,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Fitted tokens per parameter ``D_opt/N_opt`` at budgets ``at``, with a bootstrap interval.
+
+    OLS of ``ln(D_opt/N_opt)`` on ``ln C`` (the ratio of the two power laws of
+    :func:`fit_allocation_exponents`, ``∝ C^(b-a)``), evaluated at each budget in ``at`` (FLOP);
+    the interval resamples the budgets with replacement (the same resamples as
+    :func:`fit_allocation_exponents` for equal ``n_boot`` and ``seed``).
+
+    Returns
+    -------
+    DataFrame
+        ``flops`` (FLOP), ``ratio`` (tokens per parameter), ``lo``, ``hi`` (percentile interval at
+        ``level``), ``slope`` (the fitted exponent b - a).
+    """
+    c = positive_array(C, "C")
+    n = positive_array(N_opt, "N_opt")
+    d = positive_array(D_opt, "D_opt")
+    if not (c.size == n.size == d.size):
+        raise InputError(
+            f"C, N_opt and D_opt must have the same length, got {c.size}, {n.size}, {d.size}"
+        )
+    if c.size < 3 or np.unique(c).size < 2:
+        raise InputError(f"need at least 3 budgets with 2 distinct values, got {c.size}")
+    at_c = positive_array(at, "at")
+    if isinstance(n_boot, bool) or not isinstance(n_boot, int | np.integer) or n_boot < 10:
+        raise InputError(f"n_boot must be an integer >= 10, got {n_boot!r}")
+    if not 0 < level < 1:
+        raise InputError(f"level must be in (0, 1), got {level!r}")
+    x, y = np.log(c), np.log(d / n)
+    slope, icpt, _ = _ols(x, y)
+    idx = resample_indices(c.size, int(n_boot), int(seed))
+    xs = x[idx]
+    ok = np.ptp(xs, axis=1) > 0
+    xs, ys = xs[ok], y[idx][ok]
+    xbar, ybar = xs.mean(axis=1), ys.mean(axis=1)
+    bs = np.sum((xs - xbar[:, None]) * (ys - ybar[:, None]), axis=1) / np.sum(
+        (xs - xbar[:, None]) ** 2, axis=1
+    )
+    bi = ybar - bs * xbar
+    lx = np.log(at_c)
+    pred = bi[:, None] + bs[:, None] * lx[None, :]
+    q = [(1 - level) / 2, (1 + level) / 2]
+    lo, hi = np.exp(np.quantile(pred, q, axis=0))
+    return pd.DataFrame(
+        {
+            "flops": at_c,
+            "ratio": np.exp(icpt + slope * lx),
+            "lo": lo,
+            "hi": hi,
+            "slope": slope,
+        }
     )

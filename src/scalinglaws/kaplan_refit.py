@@ -45,6 +45,13 @@ __all__ = [
     "pythia_accuracy",
     "fit_accuracy_vs_log_params",
     "accuracy_band",
+    "PYTHIA_SUITE",
+    "pythia_suite_coverage",
+    "KaplanTheory",
+    "kaplan_theory",
+    "KAPLAN_EQ64_ALPHA_C_MIN",
+    "kaplan_rule_readings",
+    "approach1_params",
 ]
 
 #: Porian et al.'s label of the configuration that reproduces Kaplan et al. (Table 2, row 1).
@@ -181,6 +188,23 @@ def _ols_rows(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return slope, ym[..., 0] - slope * xm[..., 0]
 
 
+def _wls_rows(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row-wise least squares of ``w y`` on ``w [x, 1]`` (weights ``w`` on the residuals).
+
+    With all weights equal this is :func:`_ols_rows`.
+    """
+    if np.all(w == w.flat[0]):
+        return _ols_rows(x, y)
+    w2 = w**2
+    sw = w2.sum(axis=-1, keepdims=True)
+    xm = (w2 * x).sum(axis=-1, keepdims=True) / sw
+    ym = (w2 * y).sum(axis=-1, keepdims=True) / sw
+    sxx = (w2 * (x - xm) ** 2).sum(axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = (w2 * (x - xm) * (y - ym)).sum(axis=-1) / sxx
+    return slope, ym[..., 0] - slope * xm[..., 0]
+
+
 def fit_frontier(
     flops: Any,
     n_star: Any,
@@ -190,6 +214,7 @@ def fit_frontier(
     n_boot: int = 1000,
     seed: int = 42,
     level: float = 0.95,
+    weighted: bool = False,
 ) -> FrontierFit:
     """Fit ``N*(C) = k C**a`` by OLS in log-log space, with a seeded bootstrap interval.
 
@@ -204,12 +229,19 @@ def fit_frontier(
         Bootstrap scheme (see :class:`FrontierFit`).
     n_boot, seed, level
         Resamples (>= 10), ``np.random.default_rng`` seed, interval level.
+    weighted : bool
+        False (default): ordinary least squares, which reproduces Porian et al.'s ``basic``
+        variant (e.g. 0.8338 for the RefinedWeb Kaplan reproduction). True: weighted least
+        squares with weights ``1/σ`` on the residuals (``numpy.polyfit(..., w=1/σ)``, σ =
+        ``log_std``), Porian et al.'s ``weighted`` fit, whose bootstrap median is their Table 2
+        (0.835 RefinedWeb, 0.864 OpenWebText2); needs ``log_std``. With
+        ``method="parametric"`` the resamples are the same normal draws, in the same order, as
+        :func:`scalinglaws.reconcile.porian_steps` makes for its first (data set, step), so the
+        RefinedWeb Kaplan-reproduction interval equals that function's.
 
     Returns
     -------
     FrontierFit
-        The point estimate is plain OLS, which reproduces Porian et al.'s ``basic`` variant
-        (e.g. 0.8338 for the RefinedWeb Kaplan reproduction).
     """
     c = _positive(flops, "flops")
     n = _positive(n_star, "n_star")
@@ -222,26 +254,34 @@ def fit_frontier(
     n_boot = _int_param(n_boot, "n_boot", 10)
     seed = _int_param(seed, "seed", 0)
     lvl = _level(level)
+    if not isinstance(weighted, bool):
+        raise InputError(f"weighted must be True or False, got {weighted!r}")
+    s = None
+    if log_std is not None:
+        s = np.asarray(log_std, dtype=np.float64)
+        if s.shape != c.shape or not np.all(np.isfinite(s) & (s >= 0)):
+            raise InputError("log_std must be finite, non-negative and as long as flops")
+    if weighted and (s is None or not np.all(s > 0)):
+        raise InputError("weighted=True needs a positive log_std for every budget")
+    w = 1.0 / s if weighted else np.ones_like(c)
     x, y = np.log(c), np.log(n)
-    a1, b1 = _ols_rows(x[None, :], y[None, :])
+    a1, b1 = _wls_rows(x[None, :], y[None, :], w[None, :])
     a, b = float(a1[0]), float(b1[0])
     resid = y - (b + a * x)
     r2 = 1.0 - float((resid**2).sum()) / float(((y - y.mean()) ** 2).sum())
     rng = np.random.default_rng(seed)
     if method == "parametric":
-        if log_std is None:
+        if s is None:
             raise InputError("method 'parametric' needs log_std (per-budget std of ln n_star)")
-        s = np.asarray(log_std, dtype=np.float64)
-        if s.shape != c.shape or not np.all(np.isfinite(s) & (s >= 0)):
-            raise InputError("log_std must be finite, non-negative and as long as flops")
         yb = y[None, :] + s[None, :] * rng.standard_normal((n_boot, len(y)))
         xb = np.broadcast_to(x, yb.shape)
+        wb = np.broadcast_to(w, yb.shape)
     elif method == "pairs":
         idx = rng.integers(0, len(x), size=(n_boot, len(x)))
-        xb, yb = x[idx], y[idx]
+        xb, yb, wb = x[idx], y[idx], w[idx]
     else:
         raise InputError(f"method must be 'parametric' or 'pairs', got {method!r}")
-    ba, bb = _ols_rows(xb, yb)
+    ba, bb = _wls_rows(xb, yb, wb)
     ok = np.isfinite(ba)
     ba, bb = ba[ok], bb[ok]
     q = [(1.0 - lvl) / 2.0, (1.0 + lvl) / 2.0]
@@ -449,3 +489,143 @@ def accuracy_band(fit: dict[str, Any], params: Any) -> pd.DataFrame:
     lo, hi = np.quantile(lines, q, axis=0)
     mid = fit["intercept"] + fit["slope"] * x
     return pd.DataFrame({"N": n, "acc": mid, "lo": np.minimum(lo, mid), "hi": np.maximum(hi, mid)})
+
+
+def _scalar(value: Any, name: str) -> float:
+    arr = _positive(value, name)
+    if arr.size != 1:
+        raise InputError(f"{name} must be a single positive number, got {arr.size} values")
+    return float(arr[0])
+
+
+# ------------------------------------------------------------------ the Pythia suite
+#: The eight model sizes of the Pythia suite and their published (total) parameter counts,
+#: Biderman et al. 2023 (arXiv:2304.01373), Table 1. Labels as in the evaluation folders.
+PYTHIA_SUITE: dict[str, float] = {
+    "70m": 70e6,
+    "160m": 160e6,
+    "410m": 410e6,
+    "1b": 1e9,
+    "1.4b": 1.4e9,
+    "2.8b": 2.8e9,
+    "6.9b": 6.9e9,
+    "12b": 12e9,
+}
+
+
+def pythia_suite_coverage(sizes: Any) -> tuple[list[str], list[str]]:
+    """Which of the suite's sizes a table holds: ``(present, missing)``, each in size order.
+
+    Parameters
+    ----------
+    sizes : iterable of str
+        Size labels found in the data (e.g. ``evals["size"]``).
+
+    Raises
+    ------
+    DataError
+        If a label is not a size of the suite.
+    """
+    found = {str(v) for v in sizes}
+    unknown = found - set(PYTHIA_SUITE)
+    if unknown:
+        raise DataError(f"not Pythia suite sizes: {sorted(unknown)}")
+    present = [k for k in PYTHIA_SUITE if k in found]
+    missing = [k for k in PYTHIA_SUITE if k not in found]
+    return present, missing
+
+
+# ------------------------------------------------------------------ Kaplan's own theory
+@dataclass(frozen=True)
+class KaplanTheory:
+    """Exponents Kaplan et al. 2020 derive from their fitted laws (§6.2 eqs 6.4-6.5, App. B).
+
+    Attributes
+    ----------
+    alpha_c_min : float
+        ``1/(1/alpha_S + 1/alpha_B + 1/alpha_N)`` (eq 1.8 / B.7) from alpha_S = 0.76 (Table 3),
+        alpha_B = 0.21 (eq 1.4) and alpha_N = 0.076 (eq 1.1): 0.0520; App. B prints 0.052,
+        §6.2 eq 6.4 prints 0.054.
+    n_exponent : float
+        ``alpha_c_min / alpha_N`` (eq 1.7): the exponent of N_opt ∝ C_min^p implied by the
+        theory with ``alpha_c_min`` above (0.684).
+    n_exponent_from_printed : float
+        The same ratio with §6.2's printed 0.054, which gives the paper's 0.71 (eq 6.5).
+    alpha_c_min_fitted, n_exponent_fitted : float
+        The empirical values: eq 1.3's 0.050 and Table 6's 0.73.
+    """
+
+    alpha_c_min: float
+    n_exponent: float
+    n_exponent_from_printed: float
+    alpha_c_min_fitted: float
+    n_exponent_fitted: float
+
+
+#: Kaplan et al. 2020 §6.2 eq 6.4 prints alpha_C^min ≈ 0.054 (App. B eq B.7 prints 0.052).
+KAPLAN_EQ64_ALPHA_C_MIN = 0.054
+
+
+def kaplan_theory(law: Any = None) -> KaplanTheory:
+    """Kaplan et al.'s theoretical compute exponents from their own fitted constants.
+
+    Parameters
+    ----------
+    law : scalinglaws.laws.KaplanLaw, optional
+        Default :data:`scalinglaws.laws.KAPLAN`.
+    """
+    from scalinglaws.laws import KAPLAN, KaplanLaw
+
+    law = KAPLAN if law is None else law
+    if not isinstance(law, KaplanLaw):
+        raise InputError(f"law must be a KaplanLaw, got {type(law).__name__}")
+    a_c = 1.0 / (1.0 / law.ns_alpha_S + 1.0 / law.alpha_B + 1.0 / law.alpha_N)
+    return KaplanTheory(
+        alpha_c_min=a_c,
+        n_exponent=a_c / law.alpha_N,
+        n_exponent_from_printed=KAPLAN_EQ64_ALPHA_C_MIN / law.alpha_N,
+        alpha_c_min_fitted=law.alpha_C_min,
+        n_exponent_fitted=law.p_N,
+    )
+
+
+def kaplan_rule_readings(flops: Any) -> dict[str, float]:
+    """Kaplan's Table 6 rule ``N = 1.3e9 C_min^0.73`` (non-embedding, C_min in PF-days) at a budget.
+
+    Kaplan's C_min is the compute a run would need with a batch far *below* the critical
+    batch; a run *at* the critical batch needs twice that (eq 5.5, ``C_min = C/(1 + B/B_crit)``
+    with ``B = B_crit``). Both readings of a FLOP budget ``C``:
+
+    Returns
+    -------
+    dict
+        ``n_cmin_eq_c``: N with ``C_min = C`` (this book's convention, :func:`allocation.compute_optimal`);
+        ``n_cmin_half_c``: N with ``C_min = C/2``. At ``C = 1e21`` FLOP the second is
+        4.68e9, the value Hoffmann et al. 2022 App. D.4 quote for Kaplan's rule.
+    """
+    from scalinglaws.laws import KAPLAN, PF_DAY_FLOP
+
+    c = _scalar(flops, "flops")
+    return {
+        "n_cmin_eq_c": float(KAPLAN.n_opt(c / PF_DAY_FLOP)),
+        "n_cmin_half_c": float(KAPLAN.n_opt(c / 2.0 / PF_DAY_FLOP)),
+    }
+
+
+def approach1_params(flops: Any) -> float:
+    """Hoffmann et al. 2022 Approach 1's compute-optimal size at ``flops``, read off Table 3.
+
+    Log-log interpolation between the two rows of Table 3 (Approach 1, as printed) that bracket
+    ``flops``; total parameters. At 1e21 FLOP (between the 1B and 10B rows) this gives 2.86e9,
+    the value App. D.4 quotes.
+    """
+    from scalinglaws.allocation import HOFFMANN_TABLE3
+
+    c = _scalar(flops, "flops")
+    lc = np.log(HOFFMANN_TABLE3["flops"].to_numpy(np.float64))
+    ln = np.log(HOFFMANN_TABLE3["params"].to_numpy(np.float64))
+    if not lc[0] <= math.log(c) <= lc[-1]:
+        raise InputError(
+            f"flops {c:.3g} outside Table 3 ({math.exp(lc[0]):.3g} to {math.exp(lc[-1]):.3g})"
+        )
+    return float(math.exp(np.interp(math.log(c), lc, ln)))

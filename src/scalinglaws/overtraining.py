@@ -47,6 +47,8 @@ __all__ = [
     "fit_overtraining",
     "DownstreamFit",
     "fit_downstream",
+    "downstream_bootstrap",
+    "downstream_interval",
     "relative_error",
 ]
 
@@ -219,6 +221,27 @@ class OvertrainingFit:
         lo, hi = np.quantile(preds, q, axis=0)
         return lo, hi
 
+    def constant_intervals(self, level: float = 0.95) -> dict[str, tuple[float, float]]:
+        """Percentile intervals of the paper-form constants ``E, eta, a, b`` over the replicates.
+
+        Each replicate ``(A, B, alpha, E)`` is mapped to the paper form exactly as the point fit
+        (``eta = alpha / 2``, ``a = A 6**eta``, ``b = B 6**eta``); replicates with a non-finite
+        constant are left out.
+        """
+        if not (isinstance(level, float) and 0.0 < level < 1.0):
+            raise InputError(f"level must be a number in (0, 1), got {level!r}")
+        A, B, alpha, E = (self.boot[:, i] for i in range(4))
+        eta = alpha / 2.0
+        with np.errstate(all="ignore"):
+            cols = {"E": E, "eta": eta, "a": A * 6.0**eta, "b": B * 6.0**eta}
+        q = [(1 - level) / 2, (1 + level) / 2]
+        out = {}
+        for name, v in cols.items():
+            v = v[np.isfinite(v)]
+            lo, hi = np.quantile(v, q)
+            out[name] = (float(lo), float(hi))
+        return out
+
 
 def fit_overtraining(
     N: Any, M: Any, L: Any, *, n_boot: int = 200, seed: int = 42
@@ -300,6 +323,78 @@ def fit_downstream(L: Any, err: Any) -> DownstreamFit:
                 _decay, x, y, p0=(1.0, 1.0, 1.0), maxfev=10000, full_output=True
             )
     return DownstreamFit(*(float(v) for v in popt), converged=ier in (1, 2, 3, 4))
+
+
+def downstream_bootstrap(
+    fit: OvertrainingFit, L: Any, err: Any, N: Any, M: Any, *, seed: int = 42
+) -> tuple[np.ndarray, np.ndarray]:
+    """Replicates of the error law's constants and of its predictions at ``(N, M)``.
+
+    The error law is fitted to ``(L, err)`` as in :func:`fit_downstream`; for each replicate
+    ``i`` of ``fit.boot`` it is refitted to its fitted errors plus Gaussian noise at its residual
+    scale (SSR / max(n - 3, 1); a parametric bootstrap like :func:`fit_overtraining`'s) and
+    evaluated at replicate ``i``'s predicted loss, so a prediction carries the uncertainty of
+    both fits. Returns ``(constants, predictions)``: arrays of shape (k, 3) with
+    ``(epsilon, k, gamma)`` and (k, len(N)) with errors (fractions), ``k`` the refits that
+    succeeded (at least 90% of the replicates, else :class:`InputError`).
+    """
+    if not isinstance(fit, OvertrainingFit):
+        raise InputError(f"fit must be an OvertrainingFit, got {type(fit).__name__}")
+    x = np.atleast_1d(as_positive(L, "L"))
+    y = np.atleast_1d(np.asarray(err, dtype=np.float64))
+    base = fit_downstream(x, y)
+    fitted = base.error(x)
+    sd = float(np.sqrt(np.sum((fitted - y) ** 2) / max(x.size - 3, 1)))
+    n = np.atleast_1d(as_positive(N, "N"))
+    m = np.atleast_1d(as_positive(M, "M"))
+    rng = np.random.default_rng(seed)
+    consts, preds = [], []
+    for p in fit.boot:
+        yb = fitted + rng.normal(0.0, sd, size=y.size)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", OptimizeWarning)
+            with np.errstate(all="ignore"):
+                try:
+                    popt, _ = curve_fit(
+                        _decay, x, yb, p0=(base.epsilon, base.k, base.gamma), maxfev=10000
+                    )
+                except RuntimeError:
+                    continue
+                v = _decay(_nd_form(p, n, m), *popt)
+        if np.all(np.isfinite(v)) and np.all(np.isfinite(popt)):
+            consts.append(popt)
+            preds.append(v)
+    if len(preds) < 0.9 * len(fit.boot):
+        raise InputError("the error law could be refitted on fewer than 90% of the replicates")
+    return np.asarray(consts, dtype=np.float64), np.asarray(preds, dtype=np.float64)
+
+
+def downstream_interval(
+    fit: OvertrainingFit,
+    L: Any,
+    err: Any,
+    N: Any,
+    M: Any,
+    *,
+    seed: int = 42,
+    level: float = 0.95,
+) -> dict[str, Any]:
+    """Percentile intervals from :func:`downstream_bootstrap`.
+
+    Returns ``{"epsilon": (lo, hi), "k": (lo, hi), "gamma": (lo, hi), "error": (lo, hi)}``, the
+    last two arrays over the targets ``(N, M)`` (fractions).
+    """
+    if not (isinstance(level, float) and 0.0 < level < 1.0):
+        raise InputError(f"level must be a number in (0, 1), got {level!r}")
+    consts, preds = downstream_bootstrap(fit, L, err, N, M, seed=seed)
+    q = [(1 - level) / 2, (1 + level) / 2]
+    c_lo, c_hi = np.quantile(consts, q, axis=0)
+    p_lo, p_hi = np.quantile(preds, q, axis=0)
+    out: dict[str, Any] = {
+        name: (float(c_lo[i]), float(c_hi[i])) for i, name in enumerate(("epsilon", "k", "gamma"))
+    }
+    out["error"] = (p_lo, p_hi)
+    return out
 
 
 def relative_error(pred: Any, actual: Any) -> float | np.ndarray:

@@ -10,6 +10,8 @@ the test-time / train-time exchange model):
 * :func:`budget_overshoot` measures how far o1 overshoots a requested thinking-token budget
   (Zhang & Chen 2024). It lives here, not in :mod:`scalinglaws.effort`, because it describes the
   same o1 thinking-token reconstruction that :func:`fit_log_linear` fits, not Aider runs;
+* :func:`points_per_doubling` turns two published scores at two compute levels into points per
+  doubling of compute, with a seeded binomial bootstrap over the tasks (e.g. the ARC-AGI o3 runs);
 * :func:`post_training_gains` gathers chain-of-thought and self-consistency gains on GSM8K
   (Ruan et al. 2024) per model, with training compute.
 
@@ -33,6 +35,7 @@ __all__ = [
     "LogLinearFit",
     "budget_overshoot",
     "fit_log_linear",
+    "points_per_doubling",
     "post_training_gains",
     "POST_TRAINING_COLUMNS",
 ]
@@ -159,6 +162,49 @@ def budget_overshoot(token_limit: Any, tokens_used: Any) -> float:
     if lim.size != used.size:
         raise InputError("token_limit and tokens_used must have the same length")
     return float(np.median(used / lim))
+
+
+def points_per_doubling(
+    score_lo: float,
+    score_hi: float,
+    compute_ratio: float,
+    n_tasks: int,
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> tuple[float, tuple[float, float]]:
+    """Score points gained per doubling of compute between two runs, with a bootstrap interval.
+
+    ``(score_hi - score_lo) / log2(compute_ratio)``, scores in percent of ``n_tasks`` tasks.
+    The interval redraws each run's solved count as ``Binomial(n_tasks, score / 100)``
+    independently (seeded ``numpy.random.default_rng``); per-task results are rarely published,
+    and independent draws are conservative when both runs share the tasks. The compute ratio is
+    taken as exact.
+
+    Returns
+    -------
+    tuple
+        ``(points per doubling, (lo, hi))``.
+    """
+    from scalinglaws.validation import finite_real
+
+    lo_s, hi_s = finite_real(score_lo, "score_lo"), finite_real(score_hi, "score_hi")
+    if not (0 <= lo_s <= 100 and 0 <= hi_s <= 100):
+        raise InputError("scores must be percentages in [0, 100]")
+    ratio = finite_real(compute_ratio, "compute_ratio", positive=True)
+    if ratio <= 1:
+        raise InputError(f"compute_ratio must exceed 1, got {compute_ratio}")
+    n = int_at_least(n_tasks, "n_tasks", 1)
+    n_boot = int_at_least(n_boot, "n_boot", 10)
+    seed = int_at_least(seed, "seed", 0)
+    level = confidence_level(level)
+    rng = np.random.default_rng(seed)
+    draws = 100.0 * rng.binomial(n, [lo_s / 100.0, hi_s / 100.0], size=(n_boot, 2)) / n
+    per = (draws[:, 1] - draws[:, 0]) / np.log2(ratio)
+    q = (1.0 - level) / 2.0
+    a, b = np.quantile(per, [q, 1.0 - q])
+    return float((hi_s - lo_s) / np.log2(ratio)), (float(a), float(b))
 
 
 # ---------------------------------------------------- chain of thought / self-consistency

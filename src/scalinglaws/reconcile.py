@@ -46,6 +46,9 @@ __all__ = [
     "KAPLAN_NONEMB_RANGE",
     "loglog_slope",
     "porian_steps",
+    "porian_fit",
+    "PORIAN_EXTRA",
+    "CHINCHILLA_FLOPS_6ND",
     "total_params",
     "KaplanStudy",
     "simulate_kaplan_study",
@@ -85,6 +88,25 @@ PORIAN_TABLE2: dict[tuple[str, str], float] = {
     ("owt2", "Cosine decay"): 0.574,
     ("owt2", "Optimizer tuning (no decay)"): 0.518,
 }
+
+#: Porian et al. 2024 exponents beyond the five steps of Table 2, as printed in the paper's
+#: exponent tables (``paper_tables.results_table``: ``bs_median_weighted.n_exponent`` to 3
+#: significant figures; formll/resolving-scaling-law-discrepancies at commit 0dc60d91;
+#: /work/shared/reference/datasets.md §2). Keys: (source file, label) in the released summaries.
+#: "Kaplan Adjusted" is Kaplan's recipe with tuned hyperparameters (RefinedWeb); the four
+#: attention rows count attention FLOPs in N (effective N = FLOPs per token / 6; RefinedWeb,
+#: train loss).
+PORIAN_EXTRA: dict[tuple[str, str], float] = {
+    ("summary_df_kaplan_tuned_hparams.pickle.xz", "Kaplan Adjusted"): 0.711,
+    ("summary_df_att.pickle.xz", "Counting last layer and attention FLOPs"): 0.717,
+    ("summary_df_att.pickle.xz", "Correcting warmup"): 0.622,
+    ("summary_df_att.pickle.xz", "Cosine decay"): 0.577,
+    ("summary_df_att.pickle.xz", "Optimizer tuning (no decay)"): 0.505,
+}
+
+#: Chinchilla's training compute by the 6ND rule, 6 x 70e9 x 1.4e12 = 5.88e23 FLOP, the budget
+#: at which Porian et al. 2024 (Fig. 1) quote each fit's compute-optimal model.
+CHINCHILLA_FLOPS_6ND = 5.88e23
 
 #: Pearce & Song 2024: embedding parameters ``N_E_emb = γ N_E^(1/3)`` with γ = 47491
 #: (TeaPearce/Reconciling_Kaplan_Chinchilla_Scaling_Laws ``script_analysis_kaplan_chinchilla.py``
@@ -274,6 +296,85 @@ def porian_steps(
             PORIAN_TABLE2[(d, lab)] for d, lab in zip(out["dataset"], out["label"], strict=True)
         ]
     return out
+
+
+def porian_fit(
+    optimal_pairs: pd.DataFrame,
+    source_file: str,
+    label: str,
+    *,
+    at_flops: float = CHINCHILLA_FLOPS_6ND,
+    n_boot: int = 2000,
+    seed: int = 42,
+    level: float = 0.95,
+) -> dict[str, float]:
+    """Weighted fit of ``N*(C) ∝ C^a`` for one released configuration, with its extrapolation.
+
+    The same fit as :func:`porian_steps` (weighted least squares of ``ln N*`` on ``ln C``,
+    weights ``1/σ`` of each optimum's released bootstrap log-std), for any ``(source_file,
+    label)`` of ``optimal_pairs`` (e.g. the rows of :data:`PORIAN_EXTRA`), and the fitted
+    ``N*`` extrapolated to ``at_flops``, both with a seeded parametric-bootstrap interval: each
+    budget's ``ln N*`` is redrawn from a normal with its released std and the line refitted.
+
+    Parameters
+    ----------
+    optimal_pairs : DataFrame
+        ``scalinglaws.data.load("porian_compute_optimal", "optimal_pairs")``.
+    source_file, label : str
+        The released summary file and experiment label.
+    at_flops : float
+        Budget (FLOP) to extrapolate to; default Chinchilla's 5.88e23.
+    n_boot, seed, level :
+        Bootstrap resamples (>= 10), ``np.random.default_rng`` seed, interval probability.
+
+    Returns
+    -------
+    dict
+        ``a, a_lo, a_hi, a_se`` (exponent), ``n_star_at, n_star_at_lo, n_star_at_hi``
+        (parameters at ``at_flops``), ``flops_min, flops_max`` (FLOP), ``decades_beyond``
+        (``log10(at_flops / flops_max)``), ``n_budgets``.
+    """
+    n_boot, seed, level = _check_seed_boot(n_boot, seed, level)
+    if not isinstance(optimal_pairs, pd.DataFrame):
+        raise InputError("optimal_pairs must be a pandas DataFrame")
+    need = {"source_file", "label", "flops", "n_star", "n_star_log_std"}
+    missing = need - set(optimal_pairs.columns)
+    if missing:
+        raise InputError(f"optimal_pairs lacks columns: {', '.join(sorted(missing))}")
+    if not (isinstance(at_flops, float | int) and np.isfinite(at_flops) and at_flops > 0):
+        raise InputError(f"at_flops must be a positive number, got {at_flops!r}")
+    sel = optimal_pairs[
+        (optimal_pairs["source_file"] == source_file) & (optimal_pairs["label"] == label)
+    ].dropna(subset=["n_star", "n_star_log_std"])
+    if len(sel) < 3:
+        raise InputError(f"fewer than 3 compute-optimal pairs for {source_file} / {label}")
+    c = sel["flops"].to_numpy(np.float64)
+    n = sel["n_star"].to_numpy(np.float64)
+    sd = sel["n_star_log_std"].to_numpy(np.float64)
+    a, icpt = loglog_slope(c, n, sd)
+    lx = np.log(c)
+    w = 1.0 / sd
+    pinv = np.linalg.pinv(np.column_stack([lx, np.ones_like(lx)]) * w[:, None])
+    rng = np.random.default_rng(seed)
+    ly = np.log(n)[None, :] + rng.standard_normal((n_boot, c.size)) * sd[None, :]
+    coef = (ly * w[None, :]) @ pinv.T  # (n_boot, 2): slope, intercept
+    q = [(1.0 - level) / 2.0, (1.0 + level) / 2.0]
+    a_lo, a_hi = np.quantile(coef[:, 0], q)
+    ln_at = coef[:, 1] + coef[:, 0] * np.log(at_flops)
+    n_lo, n_hi = np.exp(np.quantile(ln_at, q))
+    return {
+        "a": a,
+        "a_lo": float(a_lo),
+        "a_hi": float(a_hi),
+        "a_se": float(np.std(coef[:, 0], ddof=1)),
+        "n_star_at": float(np.exp(icpt + a * np.log(at_flops))),
+        "n_star_at_lo": float(n_lo),
+        "n_star_at_hi": float(n_hi),
+        "flops_min": float(c.min()),
+        "flops_max": float(c.max()),
+        "decades_beyond": float(np.log10(at_flops / c.max())),
+        "n_budgets": int(c.size),
+    }
 
 
 def _raw_exponents(

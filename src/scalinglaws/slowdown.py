@@ -34,6 +34,9 @@ __all__ = [
     "flops_for_loss",
     "multiplier_to_halve_reducible",
     "loss_drop_ladder",
+    "drops_above_floor",
+    "frontier_band",
+    "ladder_intervals",
 ]
 
 
@@ -132,3 +135,102 @@ def loss_drop_ladder(
             "reducible_share": red / losses,
         }
     )
+
+
+def drops_above_floor(
+    law: Any = DEFAULT_LAW, *, start_flops: Any = 5.76e23, delta: Any = 0.05
+) -> int:
+    """How many whole drops of ``delta`` fit between the optimum at ``start_flops`` and the floor E.
+
+    A ladder of :func:`loss_drop_ladder` may have at most this many steps (0 if even one drop
+    would reach E).
+    """
+    lw = _law(law)
+    c0 = as_positive(start_flops, "start_flops")
+    d = as_positive(delta, "delta")
+    if not isinstance(c0, float) or not isinstance(d, float):
+        raise InputError("start_flops and delta must be single numbers")
+    red = float(frontier_loss(c0, lw)) - lw.E
+    n = math.floor(red / d)
+    return int(n - 1 if n * d >= red else n)
+
+
+def frontier_band(
+    C: Any, *, n_boot: int = 1000, seed: int = 42, level: float = 0.95
+) -> pd.DataFrame:
+    """Compute-optimal loss of the canonical law with its bootstrap band, on the budgets ``C``.
+
+    Columns ``C`` (FLOP), ``loss`` (canonical law, nats/token), ``lo``, ``hi`` (pointwise
+    ``level`` percentile interval over :func:`scalinglaws.uncertainty.law_samples` with
+    ``n_boot`` resamples and ``seed``).
+    """
+    from scalinglaws.uncertainty import law_samples
+
+    c = np.atleast_1d(np.asarray(as_positive(C, "flops"), dtype=np.float64))
+    if not (isinstance(level, float) and 0.5 <= level < 1):
+        raise InputError(f"level must be a number in [0.5, 1), got {level!r}")
+    cloud = np.stack(
+        [np.asarray(frontier_loss(c, lw)).reshape(-1) for lw in law_samples(n_boot, seed)]
+    )
+    lo, hi = np.quantile(cloud, [(1 - level) / 2, (1 + level) / 2], axis=0)
+    loss = np.asarray(frontier_loss(c, DEFAULT_LAW)).reshape(-1)
+    return pd.DataFrame({"C": c, "loss": loss, "lo": lo, "hi": hi})
+
+
+def ladder_intervals(
+    *,
+    start_flops: Any = 5.76e23,
+    delta: Any = 0.05,
+    n_steps: int = 5,
+    n_boot: int = 1000,
+    seed: int = 42,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Bootstrap intervals of the canonical law's loss-drop ladder (headline quantities).
+
+    For each resampled law of :func:`scalinglaws.uncertainty.law_samples` (``n_boot``, ``seed``)
+    the ladder of :func:`loss_drop_ladder` is rebuilt from that law's own optimum at
+    ``start_flops``. Where the ``n_steps`` drops would reach that law's floor, the compute they
+    need is infinite (and nothing of the reducible loss is left): such resamples are kept, so an
+    interval may have no upper end. Returns one row per quantity (``start_loss``,
+    ``reducible_share``, ``first_step``, ``last_step``, ``total``, ``reducible_left``) with
+    ``value`` (canonical law), ``lo``, ``hi`` (``level`` interval, ``hi`` may be inf) and
+    ``share_unreachable`` (fraction of resamples whose floor the ladder reaches).
+    """
+    from scalinglaws.uncertainty import law_samples
+
+    if not (isinstance(level, float) and 0.5 <= level < 1):
+        raise InputError(f"level must be a number in [0.5, 1), got {level!r}")
+
+    def row(lw: ParametricLaw) -> list[float]:
+        l0 = float(frontier_loss(start_flops, lw))
+        losses = l0 - float(delta) * np.arange(n_steps + 1, dtype=np.float64)
+        red = losses - lw.E
+        ok = red > 0
+        flops = np.full(losses.shape, math.inf)
+        flops[ok] = flops_for_loss(losses[ok], lw)
+        return [
+            l0,
+            red[0] / l0,
+            float(flops[1] / flops[0]),
+            float(flops[-1] / flops[-2]) if ok[-2] else math.inf,
+            float(flops[-1] / flops[0]),
+            float(max(red[-1], 0.0) / red[0]),
+        ]
+
+    names = ["start_loss", "reducible_share", "first_step", "last_step", "total", "reducible_left"]
+    point = row(get_parametric_law(DEFAULT_LAW))
+    if math.isinf(point[-2]):
+        raise InputError(f"{n_steps} drops of {delta:g} reach the canonical law's floor")
+    cloud = np.array([row(lw) for lw in law_samples(n_boot, seed)])
+    q = [(1 - level) / 2, (1 + level) / 2]
+    lo, hi = np.quantile(cloud, q, axis=0, method="inverted_cdf")
+    return pd.DataFrame(
+        {
+            "quantity": names,
+            "value": point,
+            "lo": lo,
+            "hi": hi,
+            "share_unreachable": float(np.mean(np.isinf(cloud[:, 4]))),
+        }
+    ).set_index("quantity")

@@ -5,7 +5,10 @@ The chapter "What to scale next" puts four numbers side by side: how fast traini
 what the next fixed drop in loss costs (:mod:`scalinglaws.slowdown`), and what test-time compute is
 worth in parameters (:mod:`scalinglaws.exchange`). The helpers here convert between those units:
 compute multipliers into years of trend growth, a loss step into tokens and a share of the text
-stock, a parameter multiplier into a training-compute multiplier.
+stock, a parameter multiplier into a training-compute multiplier. :func:`next_step_uncertainty` and
+:func:`law_interval` give the canonical law's numbers their bootstrap intervals
+(:mod:`scalinglaws.uncertainty`), counting a resample that cannot reach a target as an unbounded
+value rather than leaving it out.
 
 Units: ``C`` FLOP, ``N`` parameters (all, as in the Chinchilla-form laws), ``D`` tokens, loss in
 nats/token, growth as a factor per year.
@@ -22,14 +25,18 @@ import numpy as np
 from scalinglaws.allocation import compute_optimal, flops_for_optimal_params
 from scalinglaws.datawall import STOCK_MEDIAN
 from scalinglaws.errors import InputError
-from scalinglaws.laws import ParametricLaw, as_positive, get_parametric_law
+from scalinglaws.laws import DEFAULT_LAW, ParametricLaw, as_positive, get_parametric_law
 from scalinglaws.slowdown import flops_for_loss, frontier_loss
 from scalinglaws.trends import TrendFit
+from scalinglaws.uncertainty import Interval, law_samples
 
 __all__ = [
     "LossStep",
+    "StepUncertainty",
     "compute_multiplier_for_params",
+    "law_interval",
     "next_loss_step",
+    "next_step_uncertainty",
     "years_of_trend",
 ]
 
@@ -166,4 +173,157 @@ def next_loss_step(
         growth_per_year=float(fit.growth_per_year),
         stock=st,
         tokens_share_of_stock=float(alloc.tokens) / st,
+    )
+
+
+def _percentile_interval(values: np.ndarray, level: float) -> tuple[float, float]:
+    """Percentile interval (numpy's linear rule) of values that may hold ``+inf``.
+
+    An end that falls on or next to an infinite value is ``inf``: the quantity is unbounded there.
+    """
+    arr = np.sort(np.asarray(values, dtype=np.float64))
+    out = []
+    for q in ((1 - level) / 2, (1 + level) / 2):
+        h = q * (arr.size - 1)
+        i, j = math.floor(h), math.ceil(h)
+        if not np.isfinite(arr[j]):
+            out.append(math.inf)
+        else:
+            out.append(float(arr[i] + (h - i) * (arr[j] - arr[i])))
+    return out[0], out[1]
+
+
+@dataclass(frozen=True)
+class StepUncertainty:
+    """The next loss step under the canonical law, with intervals over its bootstrap cloud.
+
+    Every ``*_ci`` is the ``level`` percentile interval over the ``n`` resampled laws of
+    :func:`scalinglaws.uncertainty.law_samples` (the cloud behind
+    :func:`scalinglaws.uncertainty.propagate`). A resample in which the step goes below its own
+    floor ``E`` counts as an infinite price (no budget reaches the target), so an interval end
+    that falls among those resamples is ``inf``; ``n_impossible`` says how many there were.
+
+    Attributes
+    ----------
+    possible : bool
+        Whether the canonical law reaches the target at all (``False``: every value is ``inf``).
+    multiplier, params, tokens, years : float
+        Point values under the canonical law: compute factor, compute-optimal parameters and
+        tokens at the target, years of compute growth (``inf`` if impossible).
+    multiplier_ci, params_ci, tokens_ci, years_ci : tuple of float
+        Their intervals. ``years_ci`` pairs the i-th resampled law with the i-th bootstrap slope
+        of the compute trend (cycling if their counts differ), so it carries both uncertainties.
+    n, n_impossible : int
+        Resampled laws, and how many of them cannot reach the target.
+    level : float
+        Interval level.
+    """
+
+    possible: bool
+    multiplier: float
+    params: float
+    tokens: float
+    years: float
+    multiplier_ci: tuple[float, float]
+    params_ci: tuple[float, float]
+    tokens_ci: tuple[float, float]
+    years_ci: tuple[float, float]
+    n: int
+    n_impossible: int
+    level: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict of the fields."""
+        return asdict(self)
+
+
+def _step_values(lw: ParametricLaw, c0: float, d: float) -> tuple[float, float, float]:
+    """(compute multiplier, N, D) of a ``d`` drop from the optimum at ``c0``; inf if impossible."""
+    target = float(frontier_loss(c0, lw)) - d
+    if target <= lw.E:
+        return math.inf, math.inf, math.inf
+    c1 = float(flops_for_loss(target, lw))
+    alloc = compute_optimal(c1, lw)
+    return c1 / c0, float(alloc.params), float(alloc.tokens)
+
+
+def next_step_uncertainty(
+    start_flops: Any,
+    delta: Any,
+    fit: TrendFit,
+    *,
+    n_boot: int = 4000,
+    seed: int = 42,
+    level: float = 0.95,
+) -> StepUncertainty:
+    """Price of the next ``delta`` drop in loss under the canonical law, with intervals.
+
+    The point values are those of :func:`next_loss_step` with
+    :data:`scalinglaws.laws.DEFAULT_LAW`; the intervals come from the same ``n_boot``-resample,
+    ``seed``-ed bootstrap cloud as :func:`scalinglaws.uncertainty.propagate` (and equal its
+    intervals when every resample reaches the target), with unreachable targets counted as an
+    infinite price instead of being left out. ``fit`` (a compute-growth
+    :class:`~scalinglaws.trends.TrendFit`) turns the multipliers into years.
+    """
+    c0 = as_positive(start_flops, "start_flops")
+    d = as_positive(delta, "delta")
+    if not all(isinstance(v, float) for v in (c0, d)):
+        raise InputError("start_flops and delta must be single numbers")
+    if not isinstance(fit, TrendFit):
+        raise InputError(f"fit must be a TrendFit, got {type(fit).__name__}")
+    if not (isinstance(level, float) and 0.5 <= level < 1):
+        raise InputError(f"level must be a number in [0.5, 1), got {level!r}")
+    laws = law_samples(n_boot, seed)
+    vals = np.array([_step_values(lw, c0, d) for lw in laws])
+    slopes = np.asarray(fit.boot_slopes, dtype=np.float64)
+    paired = slopes[np.arange(len(laws)) % slopes.size]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        years = np.where(paired > 0, np.log10(vals[:, 0]) / paired, math.inf)
+    point = _step_values(_law(DEFAULT_LAW), c0, d)
+    possible = math.isfinite(point[0])
+    point_years = (
+        float(years_of_trend(point[0], fit.growth_per_year))
+        if possible and fit.growth_per_year > 1
+        else math.inf
+    )
+    cis = [_percentile_interval(v, level) for v in (vals[:, 0], vals[:, 1], vals[:, 2], years)]
+    return StepUncertainty(
+        possible=possible,
+        multiplier=point[0],
+        params=point[1],
+        tokens=point[2],
+        years=point_years,
+        multiplier_ci=cis[0],
+        params_ci=cis[1],
+        tokens_ci=cis[2],
+        years_ci=cis[3],
+        n=len(laws),
+        n_impossible=int(np.sum(~np.isfinite(vals[:, 0]))),
+        level=level,
+    )
+
+
+def law_interval(f: Any, *, n_boot: int = 4000, seed: int = 42, level: float = 0.95) -> Interval:
+    """``f(canonical law)`` with its percentile interval, an unbounded result counted as ``inf``.
+
+    Like :func:`scalinglaws.uncertainty.propagate` (same cloud, same point value), but a resample
+    where ``f`` returns ``inf`` (e.g. no finite model matches, no budget reaches a target) stays
+    in the sample as an infinite value instead of being left out, so an interval end may be
+    ``inf``. ``n`` of the result counts the resamples with a finite value. A ``NaN`` or an
+    :class:`~scalinglaws.errors.InputError` from ``f`` is an error, not an interval.
+    """
+    if not callable(f):
+        raise InputError("f must be a function of a law")
+    if not (isinstance(level, float) and 0.5 <= level < 1):
+        raise InputError(f"level must be a number in [0.5, 1), got {level!r}")
+    vals = np.array([float(f(lw)) for lw in law_samples(n_boot, seed)], dtype=np.float64)
+    if np.any(np.isnan(vals)) or np.any(vals == -math.inf):
+        raise InputError("f returned NaN or -inf for a resampled law; no interval")
+    lo, hi = _percentile_interval(vals, level)
+    return Interval(
+        value=float(f(_law(DEFAULT_LAW))),
+        lo=lo,
+        hi=hi,
+        level=level,
+        n=int(np.sum(np.isfinite(vals))),
     )

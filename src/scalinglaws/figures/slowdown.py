@@ -12,8 +12,10 @@ import pandas as pd
 from scalinglaws import charts
 from scalinglaws.data_constrained import DecayFit, DecayInterval, repetition_implications
 from scalinglaws.errors import InputError
+from scalinglaws.laws import DEFAULT_LAW, law_label
+from scalinglaws.slowdown import frontier_loss
 
-__all__ = ["decay_profile", "repeated_data_value"]
+__all__ = ["decay_profile", "repeated_data_value", "frontier_ladder"]
 
 
 def _sig(x: float, digits: int = 3) -> float:
@@ -157,5 +159,98 @@ def repeated_data_value(
             "Log-log chart of the fresh-data equivalent against epochs. All curves follow the dashed "
             "diagonal up to a few epochs, then bend away from it and flatten, the one with the "
             "smallest R_D* first and lowest, the one with the largest last and highest."
+        ),
+    )
+
+
+def frontier_ladder(
+    band: pd.DataFrame,
+    ladder: pd.DataFrame,
+    *,
+    ladder_law: str = DEFAULT_LAW,
+    history: tuple[str, ...] = ("hoffmann", "hoffmann-tex"),
+    level: float = 0.95,
+) -> charts.Figure:
+    """Compute-optimal loss L*(C) of the canonical law with its bootstrap band, a loss-drop ladder
+    on it, and Hoffmann et al.'s printed laws as dashed history lines.
+
+    ``band`` from :func:`scalinglaws.slowdown.frontier_band` (its ends rounded to 4 significant
+    digits here, so the stored chart does not depend on the bootstrap fits' last digits),
+    ``ladder`` from :func:`scalinglaws.slowdown.loss_drop_ladder` under ``ladder_law``.
+    """
+    if not {"C", "loss", "lo", "hi"} <= set(band.columns):
+        raise InputError("band must come from slowdown.frontier_band()")
+    if not {"step", "loss", "flops"} <= set(ladder.columns) or len(ladder) < 2:
+        raise InputError("ladder must come from slowdown.loss_drop_ladder()")
+    canon = law_label(DEFAULT_LAW)
+    grid = band["C"].to_numpy(np.float64)
+    curves = [pd.DataFrame({"C": grid, "loss": band["loss"].to_numpy(), "law": canon})]
+    for name in history:
+        lbl = f"{law_label(name)} (history: rejected by their own data)"
+        curves.append(pd.DataFrame({"C": grid, "loss": frontier_loss(grid, name), "law": lbl}))
+    curves = pd.concat(curves, ignore_index=True)
+    span = pd.DataFrame(
+        {"C": grid, "lo": [_sig(v, 4) for v in band["lo"]], "hi": [_sig(v, 4) for v in band["hi"]]}
+    )
+    x = charts.log_x("C", "Training compute C (FLOP)", data=curves)
+    y_title = "Compute-optimal loss L*(C) (nats/token)"
+    area = (
+        alt.Chart(span)
+        .mark_area(opacity=0.25, color=charts.PALETTE[0])
+        .encode(x=x, y=alt.Y("lo:Q", title=y_title, scale=alt.Scale(zero=False)), y2="hi:Q")
+    )
+    lines = (
+        alt.Chart(curves)
+        .mark_line()
+        .encode(
+            x=x,
+            y=alt.Y("loss:Q", scale=alt.Scale(zero=False)),
+            color=alt.Color(
+                "law:N",
+                title="law",
+                sort=list(dict.fromkeys(curves["law"])),
+                legend=alt.Legend(orient="top", direction="vertical", labelLimit=500),
+            ),
+            strokeDash=alt.condition(alt.datum.law == canon, alt.value([1, 0]), alt.value([5, 3])),
+        )
+    )
+    rungs = (
+        alt.Chart(ladder[["step", "loss", "flops"]])
+        .mark_point(size=80, filled=True, color="#000000")
+        .encode(
+            x="flops:Q",
+            y="loss:Q",
+            tooltip=[
+                alt.Tooltip("step:Q"),
+                alt.Tooltip("flops:Q", format=".2e"),
+                alt.Tooltip("loss:Q", format=".3f"),
+            ],
+        )
+    )
+    mult = ladder["flops"].to_numpy()
+    steps = mult[1:] / mult[:-1]
+    n = len(ladder) - 1
+    delta = float(ladder["loss"].iloc[0] - ladder["loss"].iloc[1])
+    gaps = (
+        f"the horizontal gap grows from {steps[0]:.1f}x to {steps[-1]:.3g}x"
+        if n > 1
+        else f"it costs {steps[0]:.3g}x the starting compute"
+    )
+    return charts.figure(
+        charts.layer(area, lines, rungs),
+        title="Equal loss drops, growing compute bills",
+        caption=(
+            f"Compute-optimal loss L*(C) = E + K C^-gamma under the {canon} (solid; band: "
+            f"{level:.0%} bootstrap interval of the law). Dashed: Hoffmann et al.'s printed laws, "
+            f"shown as history; chapter 4 shows that their own data reject them. Black points: "
+            f"{n} successive drop{'s' if n > 1 else ''} of {delta:.3g} nats/token under the "
+            f"{law_label(ladder_law)} from the Chinchilla budget {ladder['flops'].iloc[0]:.3g} "
+            f"FLOP; {gaps}."
+        ),
+        alt=(
+            "Log-x chart of compute-optimal loss against training compute for the canonical law, "
+            "with a shaded band that widens at large compute, and two dashed historical laws with "
+            "lower floors. Black points mark equal loss drops; they sit further and further apart "
+            "along the compute axis."
         ),
     )

@@ -1,0 +1,88 @@
+"""Figures of the what-next chapter (scalinglaws.figures.what_next)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from scalinglaws import datawall, trends
+from scalinglaws.data import load
+from scalinglaws.errors import InputError
+from scalinglaws.figures import what_next
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    models = load("epoch_notable_models", "models")
+    cfit = trends.fit_growth(
+        models,
+        quantity="training_compute_flop",
+        start="2010-01-01",
+        end="2024-05-31",
+        n_boot=100,
+        seed=42,
+    )
+    dfit = trends.fit_growth(
+        models,
+        quantity="dataset_size_tokens",
+        language_only=True,
+        frontier_only=True,
+        start="2010-01-01",
+        end="2025-02-28",
+        n_boot=100,
+        seed=42,
+    )
+    return cfit, models, datawall.data_wall_mc(dfit, n_mc=1000, seed=42)
+
+
+def _layers(spec):
+    return spec["layer"]
+
+
+def _datasets_with(spec, key):
+    return [v for v in spec["datasets"].values() if v and key in v[0]]
+
+
+def test_compute_step_wall_with_a_step(inputs):
+    cfit, models, wall = inputs
+    fig = what_next.compute_step_wall(
+        cfit, models, wall, start_flops=3.8e25, step_flops=2e28, loss_step=0.05, law="epoch"
+    )
+    spec = fig.spec()
+    assert fig.title == "Compute trend, the next loss step and the data wall"
+    assert (
+        "Besiroglu et al. 2024 refit" in fig.caption and f"{cfit.n} notable models" in fig.caption
+    )
+    assert "two horizontal dashed lines" in fig.alt
+    assert len(_layers(spec)) == 6
+    budgets = _datasets_with(spec, "label")[0]
+    assert [b["flops"] for b in budgets] == [3.8e25, 2e28]
+    points = _datasets_with(spec, "model")[0]
+    assert len(points) == cfit.n
+
+
+def test_compute_step_wall_without_a_step(inputs):
+    cfit, models, wall = inputs
+    fig = what_next.compute_step_wall(
+        cfit, models, wall, start_flops=1e30, step_flops=math.inf, loss_step=0.05, law="hoffmann"
+    )
+    assert "No budget reaches" in fig.caption and "printed constants" in fig.caption
+    assert "one horizontal dashed line" in fig.alt
+    budgets = _datasets_with(fig.spec(), "label")[0]
+    assert [b["flops"] for b in budgets] == [1e30]
+
+
+def test_compute_step_wall_bad_input(inputs):
+    cfit, models, wall = inputs
+    kw = {"start_flops": 3.8e25, "step_flops": 2e28, "loss_step": 0.05, "law": "epoch"}
+    with pytest.raises(InputError):
+        what_next.compute_step_wall("fit", models, wall, **kw)
+    with pytest.raises(InputError):
+        what_next.compute_step_wall(cfit, models, "wall", **kw)
+    with pytest.raises(InputError):
+        what_next.compute_step_wall(cfit, models, wall, **{**kw, "step_flops": 1e25})
+    with pytest.raises(InputError):
+        what_next.compute_step_wall(cfit, models, wall, **{**kw, "start_flops": -1.0})
+    with pytest.raises(InputError):
+        what_next.compute_step_wall(cfit, models, wall, **kw, years=(2030.0, 2010.0))
