@@ -156,3 +156,18 @@ def test_unlicensed_data_are_never_shown_as_rows():
                 if "<table" in html:
                     assert "svg_extracted" not in html and "hex_color" not in html
                     assert "avg_tokens_used" not in html, f"raw o1 rows shown in {path.name}"
+
+
+@pytest.mark.parametrize(
+    ("name", "notebooks"),
+    [
+        # Porian et al.'s reproduction of Kaplan's frontier exponent (RefinedWeb), one WLS fit
+        ("book_porian_kaplan_a", ("02_kaplan", "04_chinchilla")),
+        # Ruan et al.'s base models with a published training compute (123 of the 148 released)
+        ("book_ruan_n_compute", ("03_gpt_series", "05_slowdown")),
+    ],
+)
+def test_shared_quantities_are_stated_once(name, notebooks):
+    values = {nb: _glued(ROOT / "chapters" / f"{nb}.ipynb").get(name) for nb in notebooks}
+    assert None not in values.values(), f"{name} is not glued in {values}"
+    assert len(set(values.values())) == 1, values
