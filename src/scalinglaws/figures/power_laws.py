@@ -9,19 +9,10 @@ import numpy as np
 import pandas as pd
 
 from scalinglaws import charts
+from scalinglaws.charts import _nice_step  # one bin-width rule with charts.histogram
 from scalinglaws.errors import InputError
 
 __all__ = ["estimator_histogram"]
-
-
-def _nice_step(span: float, maxbins: int) -> float:
-    """Smallest bin width of the form {1, 2, 2.5, 5} x 10^k giving at most ``maxbins`` bins."""
-    raw = span / maxbins
-    k = math.floor(math.log10(raw))
-    for m in (1.0, 2.0, 2.5, 5.0, 10.0):
-        if m * 10.0**k >= raw:
-            return m * 10.0**k
-    return 10.0 ** (k + 1)  # pragma: no cover - the loop always returns
 
 
 def estimator_histogram(
