@@ -42,6 +42,10 @@ ROWS = {
     ("obsscaling_ruan", "agent"): 27,
     ("aider_polyglot", "runs"): 69,
     ("pythia_evals", "evals"): 189 * 172,  # 189 files x 172 (task, metric) pairs each
+    # pythia_fewshot PROVENANCE.md: the 1B model's 27 zero-shot files (87 tasks, 172 pairs each)
+    # and 120 five-shot files (8 sizes x 15 checkpoints; 65 tasks, 128 pairs each)
+    ("pythia_fewshot", "zero_shot_1b"): 27 * 172,
+    ("pythia_fewshot", "five_shot"): 120 * 128,
     ("o1_aime_reconstruction", "majority_vote"): 11,
     ("o1_aime_reconstruction", "just_ask_nicely"): 8,
 }
@@ -437,3 +441,23 @@ def test_o1_aime_tables():
     assert mv.iloc[0]["avg_tokens_used"] == pytest.approx(363, abs=1)
     assert mv.iloc[-1]["accuracy"] == pytest.approx(0.7)
     assert mv.iloc[-1]["avg_tokens_used"] == pytest.approx(88_000, rel=0.01)
+
+
+def test_pythia_1b_is_the_suites_1b_model():
+    # pythia_fewshot PROVENANCE.md "What it reproduces", final checkpoint (step 143000): the 1B
+    # model (files under pythia-1b-bf16) has zero-shot LAMBADA acc 0.562 and ppl 7.92, five-shot
+    # 0.507 and 10.12; the four zero-shot files named "-5shot" (steps 128-1000) are zero-shot.
+    z = data.load("pythia_fewshot", "zero_shot_1b")
+    f = data.load("pythia_fewshot", "five_shot")
+    assert set(z["size"]) == {"1b"} and set(z["params"]) == {1e9} and z["step"].nunique() == 27
+    lam = z[(z["task"] == "lambada_openai") & (z["step"] == 143000)].set_index("metric")["value"]
+    assert lam["acc"] == pytest.approx(0.562, abs=5e-4)
+    assert lam["ppl"] == pytest.approx(7.92, abs=5e-3)
+    assert {128, 256, 512, 1000} <= set(z["step"])
+    lam5 = f[(f["size"] == "1b") & (f["task"] == "lambada_openai") & (f["step"] == 143000)]
+    lam5 = lam5.set_index("metric")["value"]
+    assert lam5["acc"] == pytest.approx(0.507, abs=5e-4)
+    assert lam5["ppl"] == pytest.approx(10.12, abs=5e-3)
+    assert sorted(f["size"].unique()) == sorted(
+        ["70m", "160m", "410m", "1b", "1.4b", "2.8b", "6.9b", "12b"]
+    )

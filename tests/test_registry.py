@@ -36,6 +36,7 @@ NAMES = [
     "obsscaling_ruan",
     "aider_polyglot",
     "pythia_evals",
+    "pythia_fewshot",
     "o1_aime_reconstruction",
 ]
 CHAPTERS = {
@@ -65,7 +66,7 @@ def _one_line(exc: pytest.ExceptionInfo) -> str:
 # ---------------------------------------------------------------------------- registry contents
 
 
-def test_registry_lists_the_nine_data_sets():
+def test_registry_lists_the_ten_data_sets():
     reg = registry.load_registry()
     assert list(reg) == NAMES
     n_files = {n: ds.n_files for n, ds in reg.items()}
@@ -79,6 +80,7 @@ def test_registry_lists_the_nine_data_sets():
         "obsscaling_ruan": 7,
         "aider_polyglot": 1,
         "pythia_evals": 189,
+        "pythia_fewshot": 147,
         "o1_aime_reconstruction": 2,
     }
 
@@ -116,6 +118,7 @@ def test_licenses_and_redistribution_policy():
         "obsscaling_ruan": "Apache-2.0",
         "aider_polyglot": "Apache-2.0",
         "pythia_evals": "Apache-2.0",
+        "pythia_fewshot": "Apache-2.0",
     }
 
 
@@ -167,7 +170,7 @@ def test_fetch_from_mirror_and_verify_all_files():
     p = registry.fetch("chinchilla_epoch_svg", "svg_extracted_data.csv")
     assert p == MIRROR / "chinchilla_epoch_svg" / "svg_extracted_data.csv"
     results = registry.verify()
-    assert len(results) == 415
+    assert len(results) == 415 + 147  # pythia_fewshot PROVENANCE.md: 147 files
     assert all(r.ok and r.actual == r.expected and r.error is None for r in results)
     assert {r.dataset for r in results} == set(NAMES)
     assert len(registry.verify("pythia_evals")) == 189
@@ -343,7 +346,7 @@ def test_provenance_table():
     assert row["files"] == 4
     assert row["rows"] == "isoflop_points: 1745, optimal_pairs: 177, fit_results: 60"
     assert "arXiv:2406.19146" in row["citation"]
-    assert t["files"].sum() == 415
+    assert t["files"].sum() == 415 + 147
 
 
 def test_info():

@@ -225,6 +225,19 @@ COLUMNS: dict[str, dict[str, dict[str, str]]] = {
             "stderr": "standard error of value (NaN if not reported)",
         }
     },
+    "pythia_fewshot": {
+        table: {
+            "size": "suite size label: 70m, 160m, 410m, 1b, 1.4b, 2.8b, 6.9b, 12b",
+            "params": "published suite size (total parameters)",
+            "step": "training step",
+            "tokens": "D = step * 2,097,152 (tokens)",
+            "task": "lm-eval-harness task",
+            "metric": "ppl, acc, acc_norm, ...",
+            "value": "metric value (accuracies as fractions)",
+            "stderr": "standard error of value (NaN if not reported)",
+        }
+        for table in ("zero_shot_1b", "five_shot")
+    },
     "o1_aime_reconstruction": {
         "majority_vote": {
             "token_limit": "requested thinking budget per sample set (tokens)",
@@ -249,6 +262,7 @@ DEFAULT_TABLE = {
     "obsscaling_ruan": "base",
     "aider_polyglot": "runs",
     "pythia_evals": "evals",
+    "pythia_fewshot": "zero_shot_1b",
     "o1_aime_reconstruction": "majority_vote",
 }
 
@@ -284,6 +298,7 @@ PYTHIA_PARAMS = {
     "70m": 70e6,
     "160m": 160e6,
     "410m": 410e6,
+    "1b": 1e9,
     "1.4b": 1.4e9,
     "2.8b": 2.8e9,
     "6.9b": 6.9e9,
@@ -374,6 +389,9 @@ def _needed_files(name: str, table: str, all_files: list[str]) -> list[str]:
         return [_OBS_FILES[table]]
     if name == "o1_aime_reconstruction":
         return [f"results_log_{table}.json"]
+    if name == "pythia_fewshot":
+        folder = "/zero-shot/" if table == "zero_shot_1b" else "/five-shot/"
+        return [f for f in all_files if folder in f]
     return list(all_files)
 
 
@@ -610,12 +628,29 @@ def _aider(table: str, paths: dict[str, Path]) -> pd.DataFrame:
     return df
 
 
-def _pythia(table: str, paths: dict[str, Path]) -> pd.DataFrame:
+#: File names of the Pythia evaluations (lm-evaluation-harness JSON), by data set and table. The
+#: 1B model's files sit under pythia-1b-bf16 (trained in bf16; Pythia README); four of its zero-shot
+#: files are named "-5shot" although their config says num_fewshot 0 (pythia_fewshot PROVENANCE).
+_PYTHIA_FILES = {
+    ("pythia_evals", "evals"): r"pythia-([0-9.]+[mb])/zero-shot/\1_step(\d+)\.json",
+    (
+        "pythia_fewshot",
+        "zero_shot_1b",
+    ): r"pythia-(1b)-bf16/zero-shot/1b-bf16(?:-5shot)?_step(\d+)\.json",
+    (
+        "pythia_fewshot",
+        "five_shot",
+    ): r"pythia-([0-9.]+[mb])(?:-bf16)?/five-shot/\1-5shot_step(\d+)\.json",
+}
+
+
+def _pythia(table: str, paths: dict[str, Path], name: str = "pythia_evals") -> pd.DataFrame:
+    pattern = _PYTHIA_FILES[(name, table)]
     rows = []
     for rel, p in paths.items():
-        m = re.fullmatch(r"pythia-([0-9.]+[mb])/zero-shot/\1_step(\d+)\.json", rel)
+        m = re.fullmatch(pattern, rel)
         if m is None:
-            raise DataError(f"pythia_evals: unexpected file name {rel!r}")
+            raise DataError(f"{name}: unexpected file name {rel!r}")
         size, step = m.group(1), int(m.group(2))
         d = json.loads(p.read_text(encoding="utf-8"))
         for task, metrics in d["results"].items():
@@ -634,9 +669,13 @@ def _pythia(table: str, paths: dict[str, Path]) -> pd.DataFrame:
                         "stderr": float(metrics.get(f"{metric}_stderr", np.nan)),
                     }
                 )
-    df = pd.DataFrame(rows, columns=list(COLUMNS["pythia_evals"]["evals"]))
+    df = pd.DataFrame(rows, columns=list(COLUMNS[name][table]))
     df = df.sort_values(["params", "step"], kind="stable").reset_index(drop=True)
     return df
+
+
+def _pythia_fewshot(table: str, paths: dict[str, Path]) -> pd.DataFrame:
+    return _pythia(table, paths, "pythia_fewshot")
 
 
 def _o1(table: str, paths: dict[str, Path]) -> pd.DataFrame:
@@ -660,5 +699,6 @@ _PARSERS = {
     "obsscaling_ruan": _obsscaling,
     "aider_polyglot": _aider,
     "pythia_evals": _pythia,
+    "pythia_fewshot": _pythia_fewshot,
     "o1_aime_reconstruction": _o1,
 }
