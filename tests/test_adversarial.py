@@ -27,7 +27,9 @@ from scalinglaws.errors import HashMismatchError, InputError
 from scalinglaws.passk import pass_at_k_scalar
 
 REPO = Path(__file__).resolve().parents[1]
-MIRROR = Path("/work/shared/data")
+MIRROR = Path(
+    os.environ["SCALINGLAWS_DATA_MIRROR"]
+)  # set by conftest.py: ../shared/data by default
 
 
 def run_cli(capsys, argv):

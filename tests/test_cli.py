@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import shutil
 import subprocess
 import sys
@@ -18,7 +19,9 @@ from scalinglaws.chapters import Chapter, Param
 from scalinglaws.cli import fmt, main, read_fit_csv
 from scalinglaws.errors import InputError
 
-MIRROR = Path("/work/shared/data")
+MIRROR = Path(
+    os.environ["SCALINGLAWS_DATA_MIRROR"]
+)  # set by conftest.py: ../shared/data by default
 REPO = Path(__file__).resolve().parents[1]
 
 

@@ -12,6 +12,7 @@ from scalinglaws.allocation import compute_optimal
 from scalinglaws.data import load
 from scalinglaws.errors import InputError
 from scalinglaws.laws import DEFAULT_LAW, EPOCH, HOFFMANN
+from scalinglaws.uncertainty import percentile_interval
 
 
 @pytest.fixture(scope="module")
@@ -97,16 +98,16 @@ def test_next_loss_step_refuses_a_step_below_the_floor(compute_fit):
 def test_percentile_interval_matches_numpy_and_marks_unbounded_ends():
     rng = np.random.default_rng(0)
     x = rng.lognormal(size=999)
-    assert synthesis._percentile_interval(x, 0.95) == pytest.approx(
+    assert percentile_interval(x, 0.95) == pytest.approx(
         tuple(np.quantile(x, [0.025, 0.975])), rel=1e-12
     )
     y = np.concatenate([x[:950], np.full(49, np.inf)])  # 4.9% unbounded: the upper end is
-    lo, hi = synthesis._percentile_interval(y, 0.95)
+    lo, hi = percentile_interval(y, 0.95)
     assert hi == math.inf and lo == pytest.approx(
         np.quantile(x[:950], 0.025 * 998 / 949), rel=1e-12
     )
     y = np.concatenate([x[:990], np.full(9, np.inf)])  # 0.9% unbounded: both ends finite
-    assert all(map(math.isfinite, synthesis._percentile_interval(y, 0.95)))
+    assert all(map(math.isfinite, percentile_interval(y, 0.95)))
 
 
 def test_next_step_uncertainty_equals_propagate_when_every_resample_reaches_the_target(

@@ -87,24 +87,6 @@ def quote(text: Any, width: int = QUOTE_WIDTH) -> str:
     return shown if len(shown) <= width else shown[: width - 3] + "..."
 
 
-def _bounded_float(low: float, high: float, unit: str) -> Callable[[str], float]:
-    def parse(text: str) -> float:
-        try:
-            value = float(text) if len(text) <= 400 else math.nan
-        except ValueError:
-            value = math.nan
-        if not (math.isfinite(value) and value > 0):
-            raise argparse.ArgumentTypeError(f"must be a positive finite number, got {quote(text)}")
-        if not (low <= value <= high):
-            raise argparse.ArgumentTypeError(
-                f"must be a positive finite number in [{low:g}, {high:g}] {unit}, got {quote(text)}"
-            )
-        return value
-
-    parse.__name__ = "positive number"
-    return parse
-
-
 def _positive_float(text: str) -> float:
     """A positive finite number (no range)."""
     try:
@@ -117,6 +99,19 @@ def _positive_float(text: str) -> float:
 
 
 _positive_float.__name__ = "positive number"
+
+
+def _bounded_float(low: float, high: float, unit: str) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        value = _positive_float(text)
+        if not (low <= value <= high):
+            raise argparse.ArgumentTypeError(
+                f"must be a positive finite number in [{low:g}, {high:g}] {unit}, got {quote(text)}"
+            )
+        return value
+
+    parse.__name__ = "positive number"
+    return parse
 
 
 def _int_at_least(low: int, high: int | None = None) -> Callable[[str], int]:

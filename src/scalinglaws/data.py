@@ -294,6 +294,8 @@ GADRE_EVAL_SETS: dict[str, str] = {
     "val_tok_mult/de-en/": "de_en",
 }
 
+#: The Pythia suite's eight sizes and published total parameter counts (Biderman et al. 2023,
+#: arXiv:2304.01373, Table 1), labelled as in the evaluation folders.
 PYTHIA_PARAMS = {
     "70m": 70e6,
     "160m": 160e6,

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from scalinglaws.data import PYTHIA_PARAMS
 from scalinglaws.errors import DataError, InputError
 from scalinglaws.validation import positive_array as _positive
 
@@ -500,17 +501,8 @@ def _scalar(value: Any, name: str) -> float:
 
 # ------------------------------------------------------------------ the Pythia suite
 #: The eight model sizes of the Pythia suite and their published (total) parameter counts,
-#: Biderman et al. 2023 (arXiv:2304.01373), Table 1. Labels as in the evaluation folders.
-PYTHIA_SUITE: dict[str, float] = {
-    "70m": 70e6,
-    "160m": 160e6,
-    "410m": 410e6,
-    "1b": 1e9,
-    "1.4b": 1.4e9,
-    "2.8b": 2.8e9,
-    "6.9b": 6.9e9,
-    "12b": 12e9,
-}
+#: Biderman et al. 2023 (arXiv:2304.01373), Table 1: the data layer's table (one source).
+PYTHIA_SUITE: dict[str, float] = PYTHIA_PARAMS
 
 
 def pythia_suite_coverage(sizes: Any) -> tuple[list[str], list[str]]:

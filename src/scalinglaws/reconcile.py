@@ -92,7 +92,7 @@ PORIAN_TABLE2: dict[tuple[str, str], float] = {
 #: Porian et al. 2024 exponents beyond the five steps of Table 2, as printed in the paper's
 #: exponent tables (``paper_tables.results_table``: ``bs_median_weighted.n_exponent`` to 3
 #: significant figures; formll/resolving-scaling-law-discrepancies at commit 0dc60d91;
-#: /work/shared/reference/datasets.md §2). Keys: (source file, label) in the released summaries.
+#: shared/reference/datasets.md §2). Keys: (source file, label) in the released summaries.
 #: "Kaplan Adjusted" is Kaplan's recipe with tuned hyperparameters (RefinedWeb); the four
 #: attention rows count attention FLOPs in N (effective N = FLOPs per token / 6; RefinedWeb,
 #: train loss).

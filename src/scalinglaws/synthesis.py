@@ -28,7 +28,7 @@ from scalinglaws.errors import InputError
 from scalinglaws.laws import DEFAULT_LAW, ParametricLaw, as_positive, get_parametric_law
 from scalinglaws.slowdown import flops_for_loss, frontier_loss
 from scalinglaws.trends import TrendFit
-from scalinglaws.uncertainty import Interval, law_samples
+from scalinglaws.uncertainty import Interval, law_samples, percentile_interval, propagate
 
 __all__ = [
     "LossStep",
@@ -176,23 +176,6 @@ def next_loss_step(
     )
 
 
-def _percentile_interval(values: np.ndarray, level: float) -> tuple[float, float]:
-    """Percentile interval (numpy's linear rule) of values that may hold ``+inf``.
-
-    An end that falls on or next to an infinite value is ``inf``: the quantity is unbounded there.
-    """
-    arr = np.sort(np.asarray(values, dtype=np.float64))
-    out = []
-    for q in ((1 - level) / 2, (1 + level) / 2):
-        h = q * (arr.size - 1)
-        i, j = math.floor(h), math.ceil(h)
-        if not np.isfinite(arr[j]):
-            out.append(math.inf)
-        else:
-            out.append(float(arr[i] + (h - i) * (arr[j] - arr[i])))
-    return out[0], out[1]
-
-
 @dataclass(frozen=True)
 class StepUncertainty:
     """The next loss step under the canonical law, with intervals over its bootstrap cloud.
@@ -286,7 +269,7 @@ def next_step_uncertainty(
         if possible and fit.growth_per_year > 1
         else math.inf
     )
-    cis = [_percentile_interval(v, level) for v in (vals[:, 0], vals[:, 1], vals[:, 2], years)]
+    cis = [percentile_interval(v, level) for v in (vals[:, 0], vals[:, 1], vals[:, 2], years)]
     return StepUncertainty(
         possible=possible,
         multiplier=point[0],
@@ -304,26 +287,6 @@ def next_step_uncertainty(
 
 
 def law_interval(f: Any, *, n_boot: int = 4000, seed: int = 42, level: float = 0.95) -> Interval:
-    """``f(canonical law)`` with its percentile interval, an unbounded result counted as ``inf``.
-
-    Like :func:`scalinglaws.uncertainty.propagate` (same cloud, same point value), but a resample
-    where ``f`` returns ``inf`` (e.g. no finite model matches, no budget reaches a target) stays
-    in the sample as an infinite value instead of being left out, so an interval end may be
-    ``inf``. ``n`` of the result counts the resamples with a finite value. A ``NaN`` or an
-    :class:`~scalinglaws.errors.InputError` from ``f`` is an error, not an interval.
-    """
-    if not callable(f):
-        raise InputError("f must be a function of a law")
-    if not (isinstance(level, float) and 0.5 <= level < 1):
-        raise InputError(f"level must be a number in [0.5, 1), got {level!r}")
-    vals = np.array([float(f(lw)) for lw in law_samples(n_boot, seed)], dtype=np.float64)
-    if np.any(np.isnan(vals)) or np.any(vals == -math.inf):
-        raise InputError("f returned NaN or -inf for a resampled law; no interval")
-    lo, hi = _percentile_interval(vals, level)
-    return Interval(
-        value=float(f(_law(DEFAULT_LAW))),
-        lo=lo,
-        hi=hi,
-        level=level,
-        n=int(np.sum(np.isfinite(vals))),
-    )
+    """``f(canonical law)`` with its percentile interval, an unbounded result counted as ``inf``:
+    :func:`scalinglaws.uncertainty.propagate` with ``unbounded="keep"``."""
+    return propagate(f, n_boot=n_boot, seed=seed, level=level, unbounded="keep")

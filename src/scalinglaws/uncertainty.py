@@ -27,7 +27,7 @@ import numpy as np
 from scalinglaws.errors import InputError
 from scalinglaws.laws import DEFAULT_LAW, ParametricLaw, get_parametric_law
 
-__all__ = ["Interval", "law_samples", "propagate"]
+__all__ = ["Interval", "law_samples", "percentile_interval", "propagate"]
 
 
 @dataclass(frozen=True)
@@ -110,26 +110,56 @@ def law_samples(n_boot: int = 4000, seed: int = 42) -> list[ParametricLaw]:
     ]
 
 
+def percentile_interval(values: Any, level: float) -> tuple[float, float]:
+    """Percentile interval (numpy's linear rule) of values that may hold ``+inf``.
+
+    An end that falls on or next to an infinite value is ``inf``: the quantity is unbounded there.
+    """
+    arr = np.sort(np.asarray(values, dtype=np.float64))
+    out = []
+    for q in ((1 - level) / 2, (1 + level) / 2):
+        h = q * (arr.size - 1)
+        i, j = math.floor(h), math.ceil(h)
+        if not np.isfinite(arr[j]):
+            out.append(math.inf)
+        else:
+            out.append(float(arr[i] + (h - i) * (arr[j] - arr[i])))
+    return out[0], out[1]
+
+
 def propagate(
     f: Callable[[ParametricLaw], float],
     *,
     n_boot: int = 4000,
     seed: int = 42,
     level: float = 0.95,
+    unbounded: str = "drop",
 ) -> Interval:
     """``f(canonical law)`` with the ``level`` percentile interval of ``f`` over its bootstrap cloud.
 
     ``f`` maps a Chinchilla-form law to a number (e.g. ``lambda law: compute_optimal(C, law).params``).
-    Resamples where ``f`` raises :class:`~scalinglaws.errors.InputError` or returns a non-finite
-    value (e.g. a target loss below that resample's irreducible loss) are left out and counted in
-    ``n``; fewer than 90% usable resamples is an error, not an interval.
+
+    ``unbounded="drop"`` (default): resamples where ``f`` raises
+    :class:`~scalinglaws.errors.InputError` or returns a non-finite value (e.g. a target loss below
+    that resample's irreducible loss) are left out and counted in ``n``; fewer than 90% usable
+    resamples is an error, not an interval. ``unbounded="keep"``: an ``inf`` from ``f`` (no finite
+    model matches, no budget reaches a target) stays in the sample, so an interval end may be
+    ``inf``; ``n`` counts the finite values; a ``NaN``, ``-inf`` or ``InputError`` is an error.
     """
     if not callable(f):
         raise InputError("f must be a function of a law")
     if not (isinstance(level, float) and 0.5 <= level < 1):
         raise InputError(f"level must be a number in [0.5, 1), got {level!r}")
+    if unbounded not in ("drop", "keep"):
+        raise InputError(f"unbounded must be 'drop' or 'keep', got {unbounded!r}")
     laws = law_samples(n_boot, seed)
     value = float(f(get_parametric_law(DEFAULT_LAW)))
+    if unbounded == "keep":
+        kept = np.array([float(f(law)) for law in laws], dtype=np.float64)
+        if np.any(np.isnan(kept)) or np.any(kept == -math.inf):
+            raise InputError("f returned NaN or -inf for a resampled law; no interval")
+        lo, hi = percentile_interval(kept, level)
+        return Interval(value=value, lo=lo, hi=hi, level=level, n=int(np.sum(np.isfinite(kept))))
     vals = []
     for law in laws:
         try:
