@@ -116,16 +116,8 @@ class Chapter:
         return {p.name: p.default for p in self.params}
 
 
-def _common() -> tuple[Param, ...]:
-    """Parameters every chapter starts with (placeholders; chapter authors edit their entry)."""
-    return (
-        Param("seed", int, 42, min=0, help="seed of np.random.default_rng for every bootstrap"),
-        Param("n_boot", int, 1000, min=10, max=20000, help="bootstrap resamples per fit"),
-    )
-
-
-def _chapter(id_: str, title: str, notebook: str, *params: Param) -> Chapter:
-    return Chapter(id_, title, REPO_ROOT / "chapters" / notebook, _common() + params)
+#: The seed every chapter declares first (one declaration, shared).
+_SEED = Param("seed", int, 42, min=0, help="seed of np.random.default_rng for every bootstrap")
 
 
 # Parameters of the test-time exchange model, shared by the reasoning and what-next chapters.
@@ -168,9 +160,7 @@ CHAPTERS: dict[str, Chapter] = {
             "Power laws: the shape of scaling",
             REPO_ROOT / "chapters" / "01_power_laws.ipynb",
             (
-                Param(
-                    "seed", int, 42, min=0, help="seed of np.random.default_rng for every bootstrap"
-                ),
+                _SEED,
                 Param(
                     "n_boot",
                     int,
@@ -218,9 +208,7 @@ CHAPTERS: dict[str, Chapter] = {
             "Kaplan's scaling laws",
             REPO_ROOT / "chapters" / "02_kaplan.ipynb",
             (
-                Param(
-                    "seed", int, 42, min=0, help="seed of np.random.default_rng for every bootstrap"
-                ),
+                _SEED,
                 Param(
                     "n_boot",
                     int,
@@ -266,9 +254,7 @@ CHAPTERS: dict[str, Chapter] = {
             "The GPT series: scale as a strategy",
             REPO_ROOT / "chapters" / "03_gpt_series.ipynb",
             (
-                Param(
-                    "seed", int, 42, min=0, help="seed of np.random.default_rng for every bootstrap"
-                ),
+                _SEED,
                 Param(
                     "n_boot",
                     int,
@@ -331,9 +317,7 @@ CHAPTERS: dict[str, Chapter] = {
             "Chinchilla: compute-optimal training",
             REPO_ROOT / "chapters" / "04_chinchilla.ipynb",
             (
-                Param(
-                    "seed", int, 42, min=0, help="seed of np.random.default_rng for every bootstrap"
-                ),
+                _SEED,
                 Param(
                     "n_boot",
                     int,
