@@ -351,3 +351,8 @@ def test_every_decade_tick_matches_its_label_expression() -> None:
     labelled = [int(k) for k in re.findall(r"datum\.value == 1e(\d+) \?", axis["labelExpr"])]
     assert labelled and all(float(f"1e{k}") in axis["values"] for k in labelled)
     assert 1e23 in axis["values"]
+
+
+def test_theme_never_truncates_legend_labels() -> None:
+    config = charts.spec_of(_scatter())["config"]
+    assert config["legend"]["labelLimit"] >= 400

@@ -122,6 +122,9 @@ def _theme() -> alt.theme.ThemeConfig:
             "view": {"continuousWidth": 520, "continuousHeight": 320, "stroke": _GRID},
             "axis": axis,
             "legend": {
+                # Vega-Lite cuts legend labels at 160 px ("after the next 0.05-nat s…"); a
+                # legend must name every line in full
+                "labelLimit": 400,
                 "labelColor": _MUTED,
                 "titleColor": _TEXT,
                 "labelFontSize": 12,
