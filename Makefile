@@ -69,9 +69,10 @@ book: static verify-data cache-check
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests --ignore=tests/browser -m "not corners"
 
-# Every chapter at the ends of its declared parameter ranges (tests/test_corners.py), over the CPU cores.
+# Every chapter at the ends of its declared parameter ranges (tests/test_corners.py), and every exercise run
+# from the visible cells alone (tests/test_exercises.py), over the CPU cores.
 corners: static verify-data
-	$(BIN)/python -m pytest -q -p no:randomly -n auto -m corners tests/test_corners.py
+	$(BIN)/python -m pytest -q -p no:randomly -n auto -m corners tests/test_corners.py tests/test_exercises.py
 
 nbval: static verify-data
 	$(BIN)/python -m pytest -q -p no:randomly --nbval $(NOTEBOOKS) --nbval-sanitize-with tests/nbval_sanitize.cfg

@@ -82,7 +82,10 @@ def test_chapter_contract(path):
     assert n_exercises >= minimum and n_solutions >= n_exercises
     assert re.search(r"\{cite:[pt]\}", md), "the chapter cites its sources"
     assert re.search(r"\{glue:(text|md)\}", md), "numbers in prose are glued"
-    assert "charts.figure(" in code or re.search(r"figures\.[a-z_]+\.[a-z_]+\(", code), (
+    aliases = re.findall(r"from scalinglaws(?:\.book)?\.figures import [a-z_]+ as ([a-z_]+)", code)
+    aliases += re.findall(r"import scalinglaws(?:\.book)?\.figures\.[a-z_]+ as ([a-z_]+)", code)
+    calls = [r"figures\.[a-z_]+\.[a-z_]+\("] + [rf"\b{a}\.[a-z_]+\(" for a in aliases]
+    assert "charts.figure(" in code or any(re.search(c, code) for c in calls), (
         "charts go through the shared figure API (title, caption, alt text): "
         "charts.figure(...) or a tested scalinglaws.figures function"
     )

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -10,12 +13,15 @@ import pytest
 
 from scalinglaws import chapters
 from scalinglaws.chapters import (
+    BOOK_ROOT_ENV,
     CHAPTERS,
-    REPO_ROOT,
     Chapter,
+    NotebookParameterError,
     Param,
+    book_root,
     check,
     get_chapter,
+    load_chapter,
     parameters_cell,
     run,
     spec_matches_notebook,
@@ -81,15 +87,59 @@ def toy(tmp_path, monkeypatch):
 # ------------------------------------------------------------------------------- registry
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
 def test_registry_ids_and_paths():
     assert list(CHAPTERS) == list(EXPECTED_NOTEBOOKS)
-    assert REPO_ROOT == Path(chapters.__file__).resolve().parents[2]
-    assert (REPO_ROOT / "pyproject.toml").is_file()
+    assert book_root() == ROOT and chapters.REPO_ROOT == ROOT
+    assert (ROOT / "_toc.yml").is_file()
     for cid, rel in EXPECTED_NOTEBOOKS.items():
-        assert get_chapter(cid).notebook == REPO_ROOT / rel
+        chapter = get_chapter(cid)
+        assert chapter.notebook == chapter.path == ROOT / rel
+        assert chapter.declaration == ROOT / rel.replace(".ipynb", ".params.yaml")
+        assert chapter.declaration.is_file()
         names = [p.name for p in CHAPTERS[cid].params]
         assert names[:2] == ["seed", "n_boot"]
         assert len(set(names)) == len(names)
+
+
+def test_registry_reads_every_declaration_in_the_chapters_folder():
+    declared = sorted((ROOT / "chapters").glob("*.params.yaml"))
+    assert [c.declaration for c in CHAPTERS.values()] == declared
+    notebooks = sorted((ROOT / "chapters").glob("*.ipynb"))
+    assert [c.notebook for c in CHAPTERS.values()] == notebooks  # one declaration per chapter
+
+
+# ------------------------------------------------------------------------------ book root
+
+
+def test_book_root_search_and_environment(tmp_path, monkeypatch):
+    monkeypatch.delenv(BOOK_ROOT_ENV, raising=False)
+    assert book_root(ROOT / "chapters" / "01_power_laws.ipynb") == ROOT
+    book = tmp_path / "book"
+    (book / "chapters" / "deep").mkdir(parents=True)
+    (book / "_toc.yml").write_text("format: jb-book\n")
+    assert book_root(book / "chapters" / "deep") == book
+    monkeypatch.chdir(book / "chapters" / "deep")
+    assert book_root() == book
+    monkeypatch.setenv(BOOK_ROOT_ENV, str(ROOT))
+    assert book_root() == ROOT  # the environment overrides the search from the current folder
+
+
+def test_book_root_not_found_is_one_line(tmp_path, monkeypatch):
+    monkeypatch.delenv(BOOK_ROOT_ENV, raising=False)
+    with pytest.raises(InputError) as info:
+        book_root(tmp_path)
+    msg = str(info.value)
+    assert "cannot find the book's root" in msg and BOOK_ROOT_ENV in msg and "\n" not in msg
+    monkeypatch.setenv(BOOK_ROOT_ENV, str(tmp_path))
+    with pytest.raises(InputError, match=f"{BOOK_ROOT_ENV}=.* is not the book's root"):
+        book_root()
+    # the registry reports the same line when it cannot find the book (nothing is cached)
+    monkeypatch.setattr(CHAPTERS, "_data", None)
+    with pytest.raises(InputError, match="is not the book's root"):
+        get_chapter("kaplan")
 
 
 def test_every_spec_default_is_valid():
@@ -306,3 +356,150 @@ def test_run_reports_notebook_failure_in_one_line(tmp_path, monkeypatch):
     with pytest.raises(ScalingLawsError) as info:
         run("boom", {}, output=tmp_path / "o.ipynb")
     assert "ValueError: boom here" in str(info.value) and "\n" not in str(info.value)
+
+
+# ------------------------------------------------------------------- declarations (.params.yaml)
+
+TOY_DECLARATION = """\
+id: toy-decl
+title: "Toy: declared"
+parameters:
+  seed:
+    min: 0
+    help: the seed
+  n_boot:
+    min: 10
+    max: 20000
+    help: resamples
+  law:
+    choices: [hoffmann, epoch]
+  scale:
+    min: 1.0e+3
+    max: 1.0e+6
+"""
+
+
+def declared_toy(tmp_path: Path, params_source: str, declaration: str = TOY_DECLARATION):
+    nb = make_notebook(tmp_path / "09_toy.ipynb", params_source)
+    (tmp_path / "09_toy.params.yaml").write_text(declaration)
+    return load_chapter(nb)
+
+
+def test_load_chapter_takes_names_defaults_and_types_from_the_cell(tmp_path):
+    chapter = declared_toy(
+        tmp_path, "seed = 42\nn_boot = 1000\nlaw = 'epoch'\nscale = 5e3  # a papermill help\n"
+    )
+    assert (chapter.id, chapter.title) == ("toy-decl", "Toy: declared")
+    assert chapter.declaration == tmp_path / "09_toy.params.yaml"
+    assert chapter.params == (
+        Param("seed", int, 42, min=0, help="the seed"),
+        Param("n_boot", int, 1000, min=10, max=20000, help="resamples"),
+        Param("law", str, "epoch", choices=("hoffmann", "epoch")),
+        Param("scale", float, 5000.0, min=1000.0, max=1e6),
+    )
+    assert chapter.schema()["properties"]["n_boot"] == {
+        "type": "integer",
+        "minimum": 10,
+        "maximum": 20000,
+    }
+    assert chapter.schema()["additionalProperties"] is False
+
+
+def test_declaration_and_cell_must_agree(tmp_path, monkeypatch):
+    """A declared name missing from the cell, an undeclared cell parameter, a default outside
+    its declared range: each is one line of spec_matches_notebook."""
+    chapter = declared_toy(tmp_path, "seed = 42\nn_boot = 5\nscale = 5e3\nextra = 1\n")
+    monkeypatch.setitem(CHAPTERS, chapter.id, chapter)
+    problems = spec_matches_notebook(chapter.id)
+    joined = "\n".join(problems)
+    assert len(problems) == 3, problems
+    assert "'law' is in the spec but not in the parameters cell" in joined
+    assert "'extra' is in the parameters cell but not in the spec" in joined
+    assert "default of 'n_boot' breaks its declaration" in joined and "got 5" in joined
+    assert all("\n" not in p for p in problems)
+
+
+def test_declared_default_must_be_a_supported_literal(tmp_path, monkeypatch):
+    chapter = declared_toy(tmp_path, "seed = 42\nn_boot = 100\nlaw = None\nscale = 5e3\n")
+    monkeypatch.setitem(CHAPTERS, chapter.id, chapter)
+    assert [p.name for p in chapter.params] == ["seed", "n_boot", "scale"]
+    assert spec_matches_notebook(chapter.id) == [
+        "toy-decl: default of 'law' is None, not an int, float, str or bool"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("declaration", "words"),
+    [
+        ("id: x\ntitle: X\nparameters:\n  seed:\n    min: 1e15\n", ("must be a number", "1.0e+15")),
+        ("id: x\ntitle: X\nparameters:\n  seed:\n    minimum: 0\n", ("may declare only",)),
+        ("id: x\ntitle: X\nparameters:\n  seed:\n    choices: 3\n", ("must be a list",)),
+        ("title: X\n", ("'id'",)),
+        ("id: x\ntitle: [X]\n", ("'title' must be text",)),
+        ("id: x\n  title: : :\n", ("cannot read",)),
+    ],
+)
+def test_bad_declarations_are_one_line_errors(tmp_path, declaration, words):
+    with pytest.raises(InputError) as info:
+        declared_toy(tmp_path, "seed = 42\n", declaration)
+    msg = str(info.value)
+    assert "\n" not in msg and all(w in msg for w in words), msg
+
+
+def test_every_default_satisfies_its_declaration():
+    """validate() checks given values, not defaults: check each default explicitly."""
+    for cid, chapter in CHAPTERS.items():
+        assert validate(cid, chapter.defaults()) == chapter.defaults()
+
+
+def test_parameters_cell_rejects_lines_papermill_cannot_read(tmp_path):
+    nb = make_notebook(tmp_path / "a.ipynb", "seed = 42\nlaw = 'a=b'\n")
+    with pytest.raises(InputError, match="one 'name = literal' assignment per line"):
+        parameters_cell(nb)
+
+
+# ---------------------------------------------------------------- plain papermill, bad value
+
+
+def test_check_error_renders_as_one_line_in_a_kernel():
+    with pytest.raises(NotebookParameterError) as info:
+        check("power-laws", {**CHAPTERS["power-laws"].defaults(), "n_boot": -5})
+    assert isinstance(info.value, ParameterError)
+    allowed = get_chapter("power-laws").param("n_boot").allowed()
+    assert allowed.startswith("an integer in [")
+    assert info.value._render_traceback_() == [
+        f"ParameterError: chapter 'power-laws': parameter 'n_boot' must be {allowed}, got -5"
+    ]
+    with pytest.raises(NotebookParameterError, match="unknown chapter"):
+        check("nope", {})
+
+
+def test_plain_papermill_with_a_bad_value_reports_one_line(tmp_path):
+    """`papermill chapter.ipynb out.ipynb -p n_boot -5`: the kernel reports the one line of
+    check(), with no stack of library frames (papermill's own traceback of its CLI remains)."""
+    out = tmp_path / "o.ipynb"
+    env = {k: v for k, v in os.environ.items() if k != BOOK_ROOT_ENV}
+    notebook, chapters_dir = ROOT / "chapters" / "01_power_laws.ipynb", ROOT / "chapters"
+    argv = [sys.executable, "-m", "papermill", str(notebook), str(out), "-p", "n_boot", "-5"]
+    argv += ["--cwd", str(chapters_dir), "--no-progress-bar", "--start-timeout", "300"]
+    proc = subprocess.run(
+        argv,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    allowed = get_chapter("power-laws").param("n_boot").allowed()  # "an integer in [50, 5000]"
+    line = f"ParameterError: chapter 'power-laws': parameter 'n_boot' must be {allowed}, got -5"
+    text = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert line in text.splitlines()
+    assert "chapters.py" not in text and "validate(" not in text  # no frames of the library
+    errors = [
+        o
+        for c in nbformat.read(str(out), as_version=4).cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o.output_type == "error"
+    ]
+    assert len(errors) == 1 and errors[0].traceback == [line]

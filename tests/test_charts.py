@@ -356,3 +356,18 @@ def test_every_decade_tick_matches_its_label_expression() -> None:
 def test_theme_never_truncates_legend_labels() -> None:
     config = charts.spec_of(_scatter())["config"]
     assert config["legend"]["labelLimit"] >= 400
+
+
+def test_spec_inspection_helpers():
+    spec = {
+        "title": {"text": "not a string title"},
+        "datasets": {"d1": [{"N": 1, "L": 2}], "d2": [{"N": 3}], "d3": []},
+        "layer": [
+            {"mark": {"type": "line"}, "encoding": {"x": {"title": "N (params)"}}},
+            {"layer": [{"mark": "point", "title": "inner"}], "title": "outer"},
+        ],
+    }
+    assert charts.spec_titles(spec) == ["N (params)", "inner", "outer"]
+    assert charts.spec_marks(spec) == ["line", "point"]
+    assert charts.spec_datasets(spec, "N") == [[{"N": 1, "L": 2}], [{"N": 3}]]
+    assert charts.spec_datasets(spec, "N", "L") == [[{"N": 1, "L": 2}]]

@@ -303,6 +303,10 @@ def test_fit_with_bootstrap_intervals(capsys, tmp_path):
     a = data["allocation_exponents"]["a"]
     assert a == pytest.approx(data["beta"] / (data["alpha"] + data["beta"]))
     assert data["intervals"]["a"][0] <= a <= data["intervals"]["a"][1]
+    # one name for one thing: the log coefficients are log_E/log_A/log_B, never a bare "a"/"b"
+    assert "a" not in data and "b" not in data and "e" not in data
+    for name in ("E", "A", "B"):
+        assert data[f"log_{name}"] == pytest.approx(math.log(data[name]), rel=1e-12)
     # same seed, same output (deterministic)
     code, again, _ = cli(capsys, "fit", p, "--bootstrap", "20", "--seed", "3", "--json")
     assert again == out
@@ -504,6 +508,33 @@ def test_run_message_names_range(capsys, in_tmp, toy_chapter):
 
 def test_run_unknown_chapter(capsys, in_tmp):
     assert_bad(capsys, "run", "chapter-99", words=("unknown chapter", "chapter-99", "kaplan"))
+
+
+def test_run_without_a_book_is_one_line_and_other_commands_still_work(
+    capsys, tmp_path, monkeypatch
+):
+    """Outside the book (no _toc.yml upward, SCALINGLAWS_BOOK_ROOT wrong) `run` says so in one
+    line, exit 2; commands that need no book are unaffected."""
+    monkeypatch.setenv(chapters.BOOK_ROOT_ENV, str(tmp_path))
+    monkeypatch.setattr(chapters.CHAPTERS, "_data", None)
+    assert_bad(capsys, "run", "kaplan", words=("SCALINGLAWS_BOOK_ROOT", "not the book's root"))
+    code, out, err = cli(capsys, "optimal", "--flops", "1e23", "--json")
+    assert code == 0 and err == "" and json.loads(out)["flops"] == 1e23
+
+
+def test_run_validates_real_chapter_parameters(capsys, in_tmp):
+    allowed = chapters.get_chapter("power-laws").param("n_boot").allowed()
+    assert allowed.startswith("an integer in [")
+    assert_bad(
+        capsys,
+        "run",
+        "power-laws",
+        "-p",
+        "n_boot",
+        "-5",
+        words=("'power-laws'", "'n_boot'", allowed, "got '-5'"),
+    )
+    assert list(in_tmp.iterdir()) == []
 
 
 def test_run_refuses_to_overwrite_source(capsys, toy_chapter):

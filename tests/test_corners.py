@@ -66,6 +66,23 @@ def _random_point(chapter: chapters.Chapter, rng: np.random.Generator) -> dict[s
     return out
 
 
+#: Extra combinations per chapter id, beyond one parameter at a time (chosen where two knobs together
+#: reach a regime neither reaches alone).
+#: reasoning: a narrow link with its midpoint far from the models' losses saturates the link at the
+#: small model (single-sample success exactly 0 or 1), where no exchange rate exists (issue #11);
+#: what-next: the same two links for its exchange rate.
+EXTRA: dict[str, list[dict[str, object]]] = {
+    "reasoning": [
+        {"link_loss_mid": 1.0, "link_scale": 0.01},
+        {"link_loss_mid": 4.0, "link_scale": 0.01},
+    ],
+    "what-next": [
+        {"link_loss_mid": 1.0, "link_scale": 0.01},
+        {"link_loss_mid": 4.0, "link_scale": 0.01},
+    ],
+}
+
+
 def cases() -> list[tuple[str, str, dict[str, object]]]:
     out = []
     for cid in sorted(chapters.CHAPTERS):
@@ -76,6 +93,9 @@ def cases() -> list[tuple[str, str, dict[str, object]]]:
                 continue
             for v in _ends(p):
                 out.append((cid, f"{p.name}={v}", {**base, p.name: v}))
+        for extra in EXTRA.get(cid, []):
+            label = ",".join(f"{k}={v}" for k, v in extra.items())
+            out.append((cid, label, {**base, **extra}))
         rng = np.random.default_rng(sum(map(ord, cid)))
         for k in range(2):
             out.append((cid, f"random{k}", _random_point(chapter, rng)))

@@ -49,6 +49,11 @@ def test_brown_swe_bench_law_predicts_their_five_sample_coverage():
     ex = coverage.anchor_exponent_bootstrap("swe-bench-lite", n_boot=2000, seed=0)
     lo, hi = np.quantile(np.exp(ex.boot[:, 0] * 5.0 ** ex.boot[:, 1]), [0.025, 0.975])
     assert lo <= printed <= hi
+    # the chapter reads the same check through anchor_coverage and SWE_BENCH_LITE_CHECK
+    assert coverage.SWE_BENCH_LITE_CHECK == (5.0, printed)
+    point, (lo2, hi2) = coverage.anchor_coverage(ex, 5)
+    assert point == pytest.approx(pred, rel=1e-12)  # the same law through the same anchors
+    assert (lo2, hi2) == pytest.approx((lo, hi), rel=1e-12)
 
 
 def test_math_anchor_problem_count_matches_printed_decimals():
@@ -126,3 +131,58 @@ def test_wilson_interval():
     assert lo[0] == pytest.approx(0.0, abs=1e-12) and hi[1] == pytest.approx(1.0)
     with pytest.raises(InputError):
         coverage.wilson_interval(5, 4)
+
+
+def test_anchor_exponents_and_samples_for():
+    """Both published anchors get a bootstrap; the samples for a target coverage invert the law:
+    with a = log 0.159 and b = -0.5, 90% coverage needs (log 0.9 / a)^(1/b) = 304.6 samples."""
+    ex = coverage.anchor_exponents(n_boot=50, seed=1)
+    assert set(ex) == set(coverage.COVERAGE_ANCHORS)
+    assert ex["math-llama3-8b"].problems == 128 and ex["swe-bench-lite"].n_boot == 50
+    assert ex["swe-bench-lite"].b == pytest.approx(
+        coverage.anchor_exponent_bootstrap("swe-bench-lite", n_boot=50, seed=1).b, rel=1e-12
+    )
+    a = math.log(0.159)
+    one = coverage.AnchorExponent(
+        b=-0.5,
+        a=a,
+        b_ci=(-0.5, -0.5),
+        boot=np.array([[a, -0.5], [a, -0.5]]),
+        level=0.95,
+        n_boot=2,
+        seed=0,
+        problems=300,
+    )
+    k, (lo, hi) = coverage.anchor_samples_for(one, 0.9)
+    assert k == pytest.approx(304.6, abs=0.05) and lo == pytest.approx(k) and hi == pytest.approx(k)
+    c, (clo, chi) = coverage.anchor_coverage(one, 4.0)
+    assert c == pytest.approx(math.sqrt(0.159), rel=1e-12)  # exp(a / 2) at k = 4, b = -1/2
+    assert clo == pytest.approx(c) and chi == pytest.approx(c)
+    with pytest.raises(InputError):
+        coverage.anchor_coverage(one, 0.0)
+    with pytest.raises(InputError):
+        coverage.anchor_samples_for(one, 1.2)
+
+
+def test_simulated_curves():
+    """Coverage from pass@k never falls with k and never passes 1 - (share never solved); the vote
+    can never beat coverage at the same k (it can only pick an answer some sample gave)."""
+    sim = simulate_difficulty(60, 32, seed=5, dist=(0.5, 1.5))
+    cur = coverage.simulated_curves(sim, n_k=8, n_vote=4, seed=5)
+    assert cur.ks[0] == 1 and cur.ks[-1] == 32 and np.all(np.diff(cur.ks) > 0)
+    assert cur.per_problem.shape == (60, len(cur.ks))
+    assert np.all(np.diff(cur.coverage) >= -1e-12)
+    assert cur.coverage[0] == pytest.approx(sim.n_correct.mean() / 32, rel=1e-12)  # pass@1 = c/n
+    assert cur.never == pytest.approx(np.mean(sim.n_correct == 0))
+    assert cur.coverage[-1] == pytest.approx(1 - cur.never, rel=1e-12)  # pass@n: any correct
+    assert set(cur.vote_ks) <= set(cur.ks) and cur.vote_ks[0] == 1 and cur.vote_ks[-1] == 32
+    idx = np.searchsorted(cur.ks, cur.vote_ks)
+    assert np.all(cur.vote <= cur.coverage[idx] + 1e-12)
+    assert cur.vote[0] == pytest.approx(cur.coverage[0], abs=0.02)  # one vote is one sample
+    assert cur.k_mid in cur.vote_ks
+    assert cur.coverage_late == pytest.approx(
+        cur.coverage[-1] - cur.coverage[list(cur.ks).index(cur.k_mid)]
+    )
+    assert cur.vote_flattens == (cur.vote_late < 0.5 * cur.coverage_late)
+    with pytest.raises(InputError):
+        coverage.simulated_curves(sim, n_k=1)

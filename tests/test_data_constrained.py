@@ -290,3 +290,34 @@ def test_repetition_implications_closed_form():
     assert flat.loc[40.0, "effective_epochs"] == pytest.approx(40.0, rel=1e-6)
     with pytest.raises(InputError):
         dc.repetition_implications([0.5], {"pub": 15.0})
+
+
+def test_nearest_basin_and_readings(global_fit):
+    pub = dc.nearest_basin(global_fit, dc.PUBLISHED["R_D_star"])
+    # the published point's basin (objective 0.015826, test_global_minimum_and_basins)
+    assert pub.objective == pytest.approx(0.015826, abs=1e-6)
+    assert abs(np.log(pub.R_D_star / 15.387756)) < 0.05
+    assert (
+        dc.nearest_basin(global_fit, 1e3) is global_fit.basins[0]
+    )  # the global basin, R_D* 60-150
+    ci = dc.DecayInterval(7.5, np.inf, 0.95, 3.84, False, 95.0, 1.7, 0.0158)
+    readings = dc.decay_readings(global_fit, ci)
+    assert list(readings.values()) == [15.387756, global_fit.R_D_star, 7.5]
+    assert list(readings)[0] == "published R_D* = 15.4"
+    assert list(readings)[2] == "interval's lower end R_D* = 7.5"
+    with pytest.raises(InputError):
+        dc.nearest_basin(global_fit, -1.0)
+
+
+def test_allocation_under_unique_tokens_readme():
+    alloc = dc.allocation_under_unique_tokens([1e20, 1e22, 1e23], 25e9)
+    # README example: 1e22 FLOP with 25B unique tokens -> about 7.02e9 params, 2.37e11 tokens
+    assert alloc.loc[1, "params"] == pytest.approx(7.02e9, rel=5e-3)
+    assert alloc.loc[1, "tokens"] == pytest.approx(2.37e11, rel=5e-3)
+    # 1e20 FLOP needs fewer than 25B tokens: one epoch, no penalty; more compute, more repetition
+    assert alloc.loc[0, "epochs"] == pytest.approx(1.0) and alloc.loc[0, "loss_penalty"] == 0.0
+    assert np.all(np.diff(alloc["epochs"]) > 0) and np.all(np.diff(alloc["loss_penalty"]) > 0)
+    assert (6 * alloc["params"] * alloc["tokens"]).to_numpy() == pytest.approx(
+        alloc["flops"].to_numpy()
+    )
+    assert np.all(alloc["params_free"].iloc[1:] != alloc["params"].iloc[1:])  # the limit binds

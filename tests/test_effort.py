@@ -114,3 +114,41 @@ def test_step_gain_bootstrap(ladders):
     assert row["d_lo"] < 0 < row["d_hi"]
     with pytest.raises(InputError):
         effort.step_gain_bootstrap(ladders[["family"]])
+
+
+def test_ladder_display(ladders):
+    """The reader's table shows the leaderboard's numbers: gpt-5 (medium) 86.7% at $17.69."""
+    show = effort.ladder_display(ladders)
+    assert list(show.columns) == [
+        "model",
+        "setting",
+        "pass rate % [95% interval]",
+        "run cost",
+        "output tokens",
+        "Δ points",
+        "$ per point",
+    ]
+    assert len(show) == len(ladders)
+    row = show[(show["model"] == "gpt-5") & (show["setting"] == "medium")].iloc[0]
+    assert row["pass rate % [95% interval]"].startswith("86.7 [")
+    assert row["run cost"] == "$17.69"
+    assert row["Δ points"] == "+5.4"  # 86.7 - 81.3
+    low = show[(show["model"] == "gpt-5") & (show["setting"] == "low")].iloc[0]
+    assert low["Δ points"] == "" and low["$ per point"] == ""  # the first rung has no step
+    hand = pd.DataFrame(
+        {c: [np.nan] for c in effort.LADDER_COLUMNS}
+        | {
+            "family": ["x"],
+            "setting": ["high"],
+            "pass_rate_pct": [50.0],
+            "pass_lo_pct": [40.0],
+            "pass_hi_pct": [60.0],
+            "d_points": [2.0],
+            "usd_per_point": [-1234.5],
+        }
+    )
+    one = effort.ladder_display(hand).iloc[0]
+    assert one["run cost"] == "n/a" and one["output tokens"] == "n/a"
+    assert one["$ per point"] == "−$1.23e+03"  # cheaper and better: a negative price
+    with pytest.raises(InputError):
+        effort.ladder_display(pd.DataFrame({"family": ["x"]}))

@@ -111,3 +111,14 @@ def test_percentile_interval_keeps_infinite_ends():
     assert (lo, hi) == (3.0, 98.0)  # inverted_cdf: the 2.5% and 97.5% order statistics
     with pytest.raises(InputError):
         exchange.percentile_interval([1.0, np.nan, np.nan])
+
+
+@pytest.mark.parametrize("mid", [1.0, 4.0])
+def test_saturated_link_has_nothing_to_exchange(mid):
+    """A steep link centred far from the small model's loss gives it success exactly 0 or 1 in
+    floating point: k samples then succeed exactly as often as one, so the multiplier is 1."""
+    link = exchange.LogisticLink(mid, 0.01)
+    p = exchange.small_success("epoch", 1e9, link)
+    assert p in (0.0, 1.0)
+    m = exchange.effective_multiplier("epoch", 1e9, [1, 16, 1000], link, -0.3)
+    np.testing.assert_array_equal(m, [1.0, 1.0, 1.0])

@@ -9,13 +9,22 @@ import pytest
 from scalinglaws.errors import InputError
 from scalinglaws.extrapolation import (
     PORIAN_FIT_WINDOW,
+    WINDOW_LAWS,
+    band_coverage,
+    estimator_stats,
+    exponent_by_window,
     fit_floor,
     fit_loglog,
     holdout_errors,
+    holdout_study,
     lambada_cross_entropy,
     optimal_losses,
+    porian_stored_fit,
+    relative_band_width,
+    relative_error_band,
     saturating_local_exponent,
     simulate_log_vs_linear,
+    sliding_window_fits,
 )
 
 
@@ -212,3 +221,134 @@ def test_fit_floor_recovers_saturating_law():
 def test_fits_reject_bad_input(fit, x, y, kwargs, match):
     with pytest.raises(InputError, match=match):
         fit(x, y, **kwargs)
+
+
+# ------------------------------------------------------------------- the chapter's analyses
+
+
+def test_porian_stored_fit_selects_one_configuration():
+    rows = pd.DataFrame(
+        {
+            "dataset": ["rw", "rw", "owt2"],
+            "label": ["Optimizer tuning (no decay)"] * 3,
+            "loss_source": ["val"] * 3,
+            "variant": ["basic", "other", "basic"],
+            "E": [2.0, 9.0, 2.1],
+        }
+    )
+    assert porian_stored_fit(rows)["E"] == 2.0
+    assert porian_stored_fit(rows, "owt2")["E"] == 2.1
+    with pytest.raises(InputError, match="no stored fit"):
+        porian_stored_fit(rows, "rw", variant="nope")
+    with pytest.raises(InputError, match="lacks column"):
+        porian_stored_fit(rows.drop(columns="variant"))
+
+
+def test_estimator_stats_by_hand():
+    sim = pd.DataFrame(
+        {
+            "method": ["log space", "linear space"] * 3,
+            "alpha_hat": [0.4, 0.5, 0.5, np.nan, 0.6, 0.8],
+            "converged": [True, True, True, False, True, True],
+        }
+    )
+    st = estimator_stats(sim, 0.5)
+    assert list(st.index) == ["linear space", "log space"]
+    assert st.loc["log space", "mean"] == pytest.approx(0.5)
+    assert st.loc["log space", "std"] == pytest.approx(0.1)  # sample std of 0.4, 0.5, 0.6
+    assert st.loc["log space", "se"] == pytest.approx(0.1 / np.sqrt(3))
+    assert st.loc["log space", "rmse"] == pytest.approx(np.sqrt(0.02 / 3))
+    # the failed fit (NaN) is left out of mean, std and rmse, and counted in ``converged``
+    assert st.loc["linear space", "mean"] == pytest.approx(0.65)
+    assert st.loc["linear space", "rmse"] == pytest.approx(np.sqrt((0.0 + 0.09) / 2))
+    assert st.loc["linear space", "converged"] == pytest.approx(2 / 3)
+    with pytest.raises(InputError, match="lacks column"):
+        estimator_stats(sim.drop(columns="converged"), 0.5)
+
+
+def test_sliding_window_fits_on_an_exact_law():
+    table = pd.DataFrame(
+        {"size": list("abcde"), "params": np.geomspace(1e8, 1e12, 5)},
+    ).assign(xent=lambda d: 30.0 * d["params"] ** -0.2)
+    w = sliding_window_fits(table, 3, n_boot=20, seed=0)
+    assert list(w["window"]) == ["a–c", "b–d", "c–e"]
+    np.testing.assert_allclose(w["N_mid"], [1e9, 1e10, 1e11], rtol=1e-12)
+    np.testing.assert_allclose(w["alpha"], 0.2, rtol=1e-9)
+    assert w["converged"].all() and (w["lo"] <= w["alpha"] + 1e-12).all()
+    assert len(sliding_window_fits(table, 5, n_boot=20, seed=0)) == 1
+    with pytest.raises(InputError, match="at most"):
+        sliding_window_fits(table, 6, n_boot=20, seed=0)
+    with pytest.raises(InputError, match="k must"):
+        sliding_window_fits(table, 2, n_boot=20, seed=0)
+
+
+def test_exponent_by_window_rows():
+    c = 1e16 * 2.0 ** np.arange(7)
+    curve = pd.DataFrame({"flops": c, "loss_star": 1.8 + 150.0 * c**-0.12})
+    bw = exponent_by_window(curve, n_boot=20, seed=0)
+    assert len(bw) == 2 * 3  # windows of 5, 6, 7 budgets
+    assert list(bw["law"]) == list(WINDOW_LAWS) * 3
+    assert list(bw["C_max"]) == [c[4], c[4], c[5], c[5], c[6], c[6]]
+    sat = bw[bw["law"] == WINDOW_LAWS[0]]
+    np.testing.assert_allclose(sat["alpha"], 0.12, rtol=1e-4)  # noise-free: the true exponent
+    # the plain law reports the local slope, below the true exponent, and falling
+    plain = bw[bw["law"] == WINDOW_LAWS[1]]["alpha"].to_numpy()
+    assert np.all(plain < 0.12) and np.all(np.diff(plain) < 0)
+    with pytest.raises(InputError, match="fewer than"):
+        exponent_by_window(curve, first=8, n_boot=20, seed=0)
+
+
+def test_band_helpers_on_an_exact_fit():
+    x = np.geomspace(1e6, 1e10, 7)
+    fit = fit_loglog(x, 50.0 * x**-0.3, n_boot=20, seed=0)  # zero residuals: the band is the line
+    y = fit.predict([1e11, 1e12]) * np.array([1.1, 1.0])
+    lo, hi = relative_error_band(fit, [1e11, 1e12], y)
+    np.testing.assert_allclose(lo, [1 / 1.1 - 1, 0.0], atol=1e-9)
+    np.testing.assert_allclose(hi, lo, atol=1e-9)
+    np.testing.assert_allclose(relative_band_width(fit, [1e11, 1e12]), 0.0, atol=1e-9)
+    noisy = fit_loglog(x, 50.0 * x**-0.3 * np.exp([0.05, -0.05] * 3 + [0.0]), n_boot=200, seed=0)
+    width = relative_band_width(noisy, [1e6, 1e8, 1e12])
+    assert width[2] > width[0] > 0  # the band widens away from the data's centre
+    lo_b, hi_b = noisy.interval([1e8, 1e8, 1e8])
+    inside = (lo_b[0] + hi_b[0]) / 2
+    assert band_coverage(noisy, [1e8, 1e8, 1e8], [inside, hi_b[0] * 1.01, lo_b[0]]) == 2
+
+
+def test_holdout_study_on_a_saturating_curve():
+    c = 1e16 * 2.0 ** np.arange(10)
+    curve = pd.DataFrame({"flops": c, "loss_star": 1.9 + 150.0 * c**-0.12})
+    st = holdout_study(curve, 6, n_boot=30, seed=0)
+    assert st.n_fit == 6 and st.c_fit_max == c[5] and len(st.held_out) == 4
+    assert list(st.err_sat["in_fit"]) == [True] * 6 + [False] * 4
+    assert st.near("pw")["x"] == c[6] and st.far("pw")["x"] == c[9]
+    # the true form extrapolates exactly; the plain law predicts too low a loss, more so further out
+    assert abs(st.far("sat")["rel_error"]) < 1e-6
+    assert st.far("pw")["rel_error"] < st.near("pw")["rel_error"] < 0
+    lo, hi = st.error_band("pw", "far")
+    assert lo <= st.far("pw")["rel_error"] <= hi
+    out = st.held_out
+    for law, f in (("sat", st.sat), ("pw", st.pw)):
+        assert st.coverage(law) == band_coverage(f, out["flops"], out["loss_star"])
+    # noise-free data: the plain law's narrow band misses the curving held-out points
+    assert st.coverage("pw") == 0
+    table = st.table()
+    assert list(table["used"]) == ["fitted"] * 6 + ["held out"] * 4
+    np.testing.assert_allclose(table["error plain"], st.err_pw["rel_error"])
+    assert holdout_study(curve, 10, n_boot=30, seed=0).n_fit == 8  # two budgets always held out
+    with pytest.raises(InputError, match="law must"):
+        st.near("other")
+    with pytest.raises(InputError, match="where must"):
+        st.error_band("sat", "middle")
+
+
+def test_lawfit_summary():
+    x = np.geomspace(1e6, 1e10, 7)
+    fit = fit_loglog(x, 50.0 * x**-0.3, n_boot=20, seed=0)
+    assert fit.summary() == (
+        "power law A x^-alpha fitted to 7 points: alpha = 0.300 [0.300, 0.300], A = 50 "
+        "(95% bootstrap intervals, 20 resamples); converged"
+    )
+    sat = fit_floor(x, 1.5 + 50.0 * x**-0.3, n_boot=20, seed=0)
+    text = sat.summary(2)
+    assert text.startswith("saturating law E + A x^-alpha fitted to 7 points: alpha = 0.30 [")
+    assert "E = 1.50 [" in text and text.endswith("converged")

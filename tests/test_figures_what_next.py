@@ -44,6 +44,21 @@ def _datasets_with(spec, key):
     return [v for v in spec["datasets"].values() if v and key in v[0]]
 
 
+def _axis_titles(spec):
+    """Titles of the x and y encodings of every layer (the axes a reader sees)."""
+    return {
+        enc[ch]["title"]
+        for layer in _layers(spec)
+        for enc in [layer.get("encoding", {})]
+        for ch in ("x", "y")
+        if isinstance(enc.get(ch), dict) and enc[ch].get("title")
+    }
+
+
+def _marks(spec):
+    return [layer["mark"]["type"] for layer in _layers(spec)]
+
+
 def test_compute_step_wall_with_a_step(inputs):
     cfit, models, wall = inputs
     fig = what_next.compute_step_wall(
@@ -54,8 +69,10 @@ def test_compute_step_wall_with_a_step(inputs):
     assert (
         "Besiroglu et al. 2024 refit" in fig.caption and f"{cfit.n} notable models" in fig.caption
     )
-    assert "two horizontal dashed lines" in fig.alt
-    assert len(_layers(spec)) == 6
+    assert "two horizontal dashed lines" in fig.alt and "shaded band" in fig.alt
+    assert "0.05-nat loss step" in fig.caption and f"{wall.level:.0%} interval" in fig.caption
+    assert _marks(spec) == ["rect", "area", "line", "point", "rule", "rule"]
+    assert _axis_titles(spec) == {"Publication year", "Training compute C (FLOP, log scale)"}
     budgets = _datasets_with(spec, "label")[0]
     assert [b["flops"] for b in budgets] == [3.8e25, 2e28]
     points = _datasets_with(spec, "model")[0]
@@ -69,6 +86,8 @@ def test_compute_step_wall_without_a_step(inputs):
     )
     assert "No budget reaches" in fig.caption and "printed constants" in fig.caption
     assert "one horizontal dashed line" in fig.alt
+    assert fig.title == "Compute trend, today's budget and the data wall"
+    assert _axis_titles(fig.spec()) == {"Publication year", "Training compute C (FLOP, log scale)"}
     budgets = _datasets_with(fig.spec(), "label")[0]
     assert [b["flops"] for b in budgets] == [1e30]
 

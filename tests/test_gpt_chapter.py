@@ -272,3 +272,60 @@ def test_sigmoid_bad_options():
 @pytest.mark.parametrize("chapter", ["kaplan", "gpt-series"])
 def test_parameters_cell_matches_spec(chapter):
     assert spec_matches_notebook(chapter) == []
+
+
+# ------------------------------------------------------------------ helpers of the chapter's sections
+def test_gpt3_table_formats_the_printed_and_recomputed_counts():
+    """Brown et al. 2020 Table 2.1 prints 125M for GPT-3 Small and 175.0B for the largest; Table
+    D.1 prints 3.14e23 FLOP for 175B (paper_numbers.md §2.2). The display table keeps the printed
+    values at their 3 significant digits and flags exactly the XL and 13B rows."""
+    t = gs.gpt3_table(gs.gpt3_family())
+    assert list(t.index)[0] == "GPT-3 Small" and len(t) == 8
+    assert t.loc["GPT-3 Small", "Params (2.1)"] == "1.25e+08"
+    assert t.loc["GPT-3 175B", "Params (2.1)"] == "1.75e+11"
+    assert t.loc["GPT-3 175B", "FLOP (D.1)"] == "3.14e+23"
+    assert t.loc["GPT-3 175B", "Tokens/param"] == "1.7"  # 300 / 174.6
+    assert set(t.index[t["Flag"] != ""]) == {"GPT-3 XL", "GPT-3 13B"}
+    with pytest.raises(InputError, match="gpt3_family"):
+        gs.gpt3_table(pd.DataFrame({"name": ["x"]}))
+
+
+def test_optimal_size_exponent_interval():
+    """Besiroglu et al. 2024 Table 1: alpha 0.3478, beta 0.3658, so a = beta / (alpha + beta) =
+    0.5126 (tol 5e-4, half a unit of the printed 4 d.p.); the bootstrap interval holds it."""
+    iv = gs.optimal_size_exponent(n_boot=200, seed=1)
+    assert iv.value == pytest.approx(0.3658 / (0.3478 + 0.3658), abs=5e-4)
+    assert iv.lo < iv.value < iv.hi and iv.n == 200
+
+
+def test_tokens_at_optimal_size():
+    """At the budget where N is compute-optimal, C = 6 N D_opt (Hoffmann et al. 2022 eq 4 keeps
+    6 N_opt D_opt = C), so D = C / 6N under every law; the canonical law's interval holds its value."""
+    from scalinglaws.allocation import flops_for_optimal_params
+
+    for law in ("epoch", "hoffmann"):
+        d = gs.tokens_at_optimal_size(70e9, law)
+        assert 6 * 70e9 * d == pytest.approx(flops_for_optimal_params(70e9, law), rel=1e-9)
+    iv = gs.tokens_at_optimal_size_interval(174.6e9, n_boot=100, seed=2)
+    assert iv.value == pytest.approx(gs.tokens_at_optimal_size(174.6e9), rel=1e-12)
+    assert iv.lo < iv.value < iv.hi
+
+
+def test_benchmark_models_and_gpts_above_trend(epoch):
+    """The benchmark rows are those counted by benchmark_counts; of the GPT models, exactly the
+    ones whose log10 compute exceeds the all-models trend line in their year are named."""
+    from scalinglaws.data import load
+
+    base = load("obsscaling_ruan", "base")
+    bench = gs.benchmark_models(base, "MMLU")
+    assert len(bench) == gs.benchmark_counts(base, "MMLU")["with_score"]
+    assert (bench["flops"] > 0).all() and bench["MMLU"].notna().all()
+    fit = trends.fit_growth(epoch, n_boot=50)
+    above = gs.gpts_above_trend(epoch, fit)
+    rows = epoch.set_index("model")
+    for name in gs.EPOCH_NAMES.values():
+        year = trends.fractional_year([rows.loc[name, "publication_date"]])[0]
+        high = np.log10(rows.loc[name, "training_compute_flop"]) > fit.predict_log10(year)
+        assert (name in above) == high
+    # GPT-3 and GPT-4 were frontier-scale for their year: above the all-models trend
+    assert {"GPT-3 175B (davinci)", "GPT-4"} <= set(above)

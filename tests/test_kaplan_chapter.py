@@ -290,3 +290,94 @@ def test_bad_inputs(pairs, pythia):
     far = pd.DataFrame({"flops": [1.0], "n_star": [1e9], "t_star": [1.0]})
     with pytest.raises(InputError, match="outside the architecture ladder"):
         kr.recount_with_head(far, shapes)
+
+
+# ------------------------------------------------------------------ helpers of the chapter
+def test_tokens_to_reach_inverts_eq_1_5():
+    """L(N, D) (Kaplan eq 1.5, Table 2) at the returned D is the asked loss (a property of the
+    inversion: tol 1e-9 relative, float rounding only); a model whose L(N) floor lies above the loss
+    never reaches it."""
+    for n, loss in ((1e8, 3.0), (1e9, 3.0), (1e9, 2.6)):
+        d = kr.tokens_to_reach(n, loss)
+        assert math.isfinite(d) and KAPLAN.loss(n, d) == pytest.approx(loss, rel=1e-9)
+    # larger models need fewer tokens for the same loss (Kaplan §1.2, sample efficiency)
+    assert kr.tokens_to_reach(1e9, 3.0) < kr.tokens_to_reach(1e8, 3.0)
+    floor = float(KAPLAN.loss(1e8, 1e40))
+    assert kr.tokens_to_reach(1e8, floor * 0.99) == math.inf
+    with pytest.raises(InputError):
+        kr.tokens_to_reach(-1.0, 3.0)
+    with pytest.raises(InputError):
+        kr.tokens_to_reach(1e9, 3.0, law="kaplan")
+
+
+def test_canonical_allocation():
+    """The canonical law's optimum at 1e21 FLOP with its interval: C = 6ND holds for the point
+    values (tol 1e-9, an identity of compute_optimal), and the interval brackets the value."""
+    boot = {"n_boot": 200, "seed": 0, "level": 0.95}
+    n = kr.canonical_allocation(1e21, "params", **boot)
+    d = kr.canonical_allocation(1e21, "tokens", **boot)
+    tpp = kr.canonical_allocation(1e21, "tokens_per_param", **boot)
+    assert 6 * n.value * d.value == pytest.approx(1e21, rel=1e-9)
+    assert tpp.value == pytest.approx(d.value / n.value, rel=1e-9)
+    for iv in (n, d, tpp):
+        assert iv.lo < iv.value < iv.hi and iv.n <= 200
+    assert kr.canonical_allocation(1e21, "params", n_boot=20000, seed=0).n <= kr.CANONICAL_CLOUD
+    with pytest.raises(InputError, match="quantity"):
+        kr.canonical_allocation(1e21, "loss")
+
+
+def test_exponent_drop_is_paired():
+    """The drop's interval is that of the replicate-by-replicate differences, far narrower than
+    either fit's own spread when the replicates move together."""
+
+    def fit(a, boot):
+        b = np.asarray(boot, dtype=float)
+        return kr.FrontierFit(
+            a, 1.0, (b.min(), b.max()), 3, 0.9, "pairs", 0.95, b.size, 0, True, b, b
+        )
+
+    before = fit(0.8, [0.6, 0.8, 1.0])
+    after = fit(0.7, [0.5, 0.7, 0.9])
+    drop, (lo, hi) = kr.exponent_drop(before, after)
+    assert drop == pytest.approx(0.1) and lo == pytest.approx(0.1) and hi == pytest.approx(0.1)
+    with pytest.raises(InputError):
+        kr.exponent_drop(before, fit(0.7, [0.5, 0.7]))
+    with pytest.raises(InputError):
+        kr.exponent_drop(before, {"exponent": 0.7})
+
+
+def test_pythia_ordering_and_gain(pythia):
+    """Pythia (Biderman et al. 2023): at the final checkpoint (step 143000) accuracy rises with size;
+    over the last 130,000 steps the smallest model has flattened (less than one point gained) while
+    the largest still gains several points."""
+    acc = kr.pythia_accuracy(pythia)
+    ordered = kr.size_ordering(acc, from_step=1000)
+    assert ordered.index.min() >= 1000 and bool(ordered.loc[143000])
+    gain = kr.late_gain(acc, from_step=13000)
+    assert set(gain.index) == set(acc["size"])
+    assert abs(gain["70m"]) < 0.01 and gain["12b"] > 0.05
+    with pytest.raises(InputError):
+        kr.size_ordering(acc, from_step=10**7)
+    with pytest.raises(InputError):
+        kr.late_gain(acc.drop(columns="size"))
+
+
+def test_exponent_summary_shows_table2(pairs, fits):
+    """The chapter's summary table: Porian et al.'s Table 2 values (0.835, 0.864) beside the refit."""
+    from scalinglaws import reconcile
+
+    steps = reconcile.porian_steps(pairs, fits, n_boot=200, seed=0)
+    front = {
+        ds: kr.fit_frontier(
+            p["flops"], p["n_star"], log_std=p["n_star_log_std"], n_boot=200, weighted=True
+        )
+        for ds, p in ((ds, kr.optimal_pairs(pairs, dataset=ds)) for ds in ("rw", "owt2"))
+    }
+    table = kr.exponent_summary(steps, front)
+    assert list(table["dataset"]) == ["rw", "owt2"]
+    assert list(table["a_table2"]) == [0.835, 0.864]
+    # the weighted fit reproduces Table 2 to half a unit of its third decimal (see test_porian_table2)
+    assert table["a"].tolist() == pytest.approx([0.835, 0.864], abs=1e-3)
+    assert (table["a_lo"] < table["a"]).all() and (table["a"] < table["a_hi"]).all()
+    with pytest.raises(InputError):
+        kr.exponent_summary(steps.drop(columns="a_table2"), front)

@@ -16,8 +16,10 @@ from scalinglaws.extrapolation import (
     fit_floor,
     fit_loglog,
     holdout_errors,
+    holdout_study,
     lambada_cross_entropy,
     optimal_losses,
+    sliding_window_fits,
 )
 
 with warnings.catch_warnings():  # pooch imports tqdm.auto (harmless TqdmWarning in some kernels)
@@ -97,6 +99,14 @@ def test_sliding_window_exponent_drifts_down(lam):
     assert alphas[0] > alphas[-1]
 
 
+def test_sliding_window_fits_drift_down(lam):
+    """The library call the chapter makes: the same drift, window labels from the sizes."""
+    w = sliding_window_fits(lam, 3, n_boot=50, seed=0)
+    assert list(w["window"]) == ["70m–410m", "160m–1.4b", "410m–2.8b", "1.4b–6.9b", "2.8b–12b"]
+    assert w["alpha"].iloc[0] > 0.35 and w["alpha"].iloc[-1] < 0.15
+    assert w["hi"].iloc[-1] < w["lo"].iloc[0]
+
+
 @pytest.mark.parametrize(
     "dataset, E, A, alpha",
     [("rw", 2.005558, 128.932, 0.105970), ("owt2", 2.074705, 399.422, 0.139662)],
@@ -141,6 +151,16 @@ def test_extrapolation_error_grows_with_distance(pairs):
         assert err[err["in_fit"]]["abs_rel_error"].max() < 0.01
         if fit.law == "power law":
             assert (out["rel_error"] < 0).all()  # optimistic: predicts too low a loss
+
+
+def test_holdout_study_plain_law_is_optimistic(pairs):
+    """The chapter's holdout_study on RefinedWeb: 6 budgets fitted (up to 4e17 FLOP), 6 held out up to
+    2.56e19 FLOP (1.8 decades beyond); the plain law predicts too low a loss at every held-out budget."""
+    st = holdout_study(optimal_losses(pairs, "rw"), 6, n_boot=20, seed=42)
+    assert st.n_fit == 6 and st.c_fit_max == pytest.approx(4e17) and len(st.held_out) == 6
+    assert st.far("pw")["decades_beyond"] == pytest.approx(np.log10(2.56e19 / 4e17))
+    assert (st.err_pw[~st.err_pw["in_fit"]]["rel_error"] < 0).all()
+    assert abs(st.far("pw")["rel_error"]) > abs(st.near("pw")["rel_error"])
 
 
 def test_chapter_spec_matches_notebook():

@@ -41,9 +41,10 @@ def test_o1_log_linear_gain(o1):
     """The README calls the curve 'roughly log-linear': the fit explains most variance and the
     gain per doubling is positive with an interval excluding zero (measured 0.061, R^2 0.90)."""
     fit = reasoning.fit_log_linear(o1["avg_tokens_used"], o1["accuracy"], seed=42, n_boot=500)
-    assert fit.gain == pytest.approx(0.0606, abs=0.001)
+    assert fit.kind == "log_linear"
+    assert fit.m == pytest.approx(0.0606, abs=0.001)
     assert fit.r2 > 0.85
-    assert 0 < fit.gain_ci[0] < fit.gain < fit.gain_ci[1]
+    assert 0 < fit.intervals["m"][0] < fit.m < fit.intervals["m"][1]
     assert fit.converged
 
 
@@ -51,12 +52,15 @@ def test_fit_log_linear_exact_and_errors():
     x = 2.0 ** np.arange(1, 9)
     y = 0.1 + 0.05 * np.log2(x)
     fit = reasoning.fit_log_linear(x, y, seed=1, n_boot=50)
-    assert fit.gain == pytest.approx(0.05, abs=1e-12)
-    assert fit.intercept == pytest.approx(0.1, abs=1e-12)
-    assert fit.gain_ci[0] == pytest.approx(0.05) and fit.gain_ci[1] == pytest.approx(0.05)
-    band = fit.band([4.0, 16.0])
-    assert band["fit"].tolist() == pytest.approx([0.2, 0.3])
-    assert (band["lo"] <= band["fit"]).all() and (band["fit"] <= band["hi"]).all()
+    assert fit.m == pytest.approx(0.05, abs=1e-12)
+    assert fit.q == pytest.approx(0.1, abs=1e-12)
+    assert fit.intervals["m"][0] == pytest.approx(0.05) and fit.intervals["m"][1] == pytest.approx(
+        0.05
+    )
+    mid = fit.predict([4.0, 16.0])
+    lo, hi = fit.band([4.0, 16.0])
+    assert mid.tolist() == pytest.approx([0.2, 0.3])
+    assert (lo <= mid).all() and (mid <= hi).all()
     again = reasoning.fit_log_linear(x, y + np.sin(x), seed=1, n_boot=50)
     assert np.array_equal(
         again.boot, reasoning.fit_log_linear(x, y + np.sin(x), seed=1, n_boot=50).boot
@@ -83,7 +87,7 @@ def test_post_training_gains():
     assert row["cot_gain"] == pytest.approx(0.402)
     assert g["flops"].is_monotonic_increasing
     fit = reasoning.fit_log_linear(g["flops"], g["cot_gain"], seed=0, n_boot=200)
-    assert fit.gain_ci[0] > 0  # CoT helps more at larger scale
+    assert fit.intervals["m"][0] > 0  # CoT helps more at larger scale
     with pytest.raises(InputError):
         reasoning.post_training_gains(pd.DataFrame({"model": []}), pd.DataFrame())
 
@@ -101,3 +105,73 @@ def test_points_per_doubling_arc_o3():
         reasoning.points_per_doubling(75.7, 87.5, 1.0, 100)
     with pytest.raises(InputError):
         reasoning.points_per_doubling(75.7, 187.5, 172, 100)
+
+
+def test_arc_o3_semi_private_constants():
+    """ARC Prize o3 post (Chollet 2024; paper_numbers.md §9): 75.7% (high-efficiency) and 87.5%
+    (low-efficiency, about 172x the compute) on the 100-task semi-private set, as printed."""
+    assert reasoning.ARC_O3_SEMI_PRIVATE == (75.7, 87.5, 172.0, 100)
+
+
+# ------------------------------------- the exchange model's helpers used by this chapter
+
+
+def test_exchange_reference_sizes_and_ratios():
+    from scalinglaws import exchange
+
+    assert exchange.reference_sizes(7e9).tolist() == [1e9, 3e9, 7e9, 3e10, 1e11]
+    assert exchange.reference_sizes(5e9).tolist() == [1e9, 3e9, 5e9, 7e9, 3e10, 1e11]
+    r = exchange.INFERENCE_RATIOS
+    assert r.size == 57 and r[0] == pytest.approx(1e-5) and r[-1] == pytest.approx(1e2)
+    # 7 decades in 56 steps: 8 values per decade
+    assert np.allclose(np.diff(np.log10(r)), 7 / 56)
+
+
+def test_exchange_breakeven_helpers():
+    from scalinglaws import exchange
+
+    link = exchange.LogisticLink(2.1, 0.1)
+    sizes = [1e9, 7e9]
+    r = exchange.breakeven_by_size("epoch", sizes, 14.0, link, -0.3)
+    assert list(r) == sizes
+    assert r[7e9] == exchange.breakeven_inference_ratio("epoch", 7e9, 14.0, link, -0.3)
+    table = pd.DataFrame({"small_params": [1e9, 1e9, 7e9], "small_p1": [0.1, 0.1, 0.4]})
+    assert exchange.breakeven_rises_with_success(table, {1e9: 0.001, 7e9: 0.01})
+    assert not exchange.breakeven_rises_with_success(table, {1e9: 0.01, 7e9: 0.001})
+    assert not exchange.breakeven_rises_with_success(table, {1e9: 0.0, 7e9: 0.0})  # flat
+    # ordered by success, not by size: the smaller model succeeding more reverses the order
+    flipped = pd.DataFrame({"small_params": [1e9, 7e9], "small_p1": [0.5, 0.2]})
+    assert exchange.breakeven_rises_with_success(flipped, {1e9: 0.01, 7e9: 0.001})
+
+
+def test_exchange_defined_interval():
+    """Issue #11: fewer than 90% defined replicates give no interval (None) instead of an error."""
+    from scalinglaws import exchange
+
+    assert exchange.defined_interval([np.nan] * 10) is None
+    assert exchange.defined_interval([1.0] * 9 + [np.nan]) == (1.0, 1.0)  # 90% defined
+    assert exchange.defined_interval([1.0] * 8 + [np.nan] * 2) is None  # 80% defined
+    assert exchange.defined_interval([0.0] + [np.inf] * 9) == (0.0, np.inf)
+
+
+def test_exchange_breakeven_display():
+    from scalinglaws import exchange
+
+    table = pd.DataFrame(
+        {
+            "small_params": [1e9, 1e9, 7e9, 3e10],
+            "small_p1": [0.1, 0.1, 0.25, 0.6],
+            "large_p1": [0.3, 0.3, 0.5, 0.9],
+        }
+    )
+    show = exchange.breakeven_display(table, {1e9: 0.0, 7e9: 0.0123, 3e10: np.inf}, 14.0)
+    assert list(show.columns) == [
+        "small model N_s",
+        "pass@1 small",
+        "pass@1 14× larger",
+        "test time wins below R =",
+    ]
+    assert show["small model N_s"].tolist() == ["1.0 × 10⁹", "7.0 × 10⁹", "3.0 × 10¹⁰"]
+    assert show["pass@1 small"].tolist() == ["10.0%", "25.0%", "60.0%"]
+    assert show["pass@1 14× larger"].tolist() == ["30.0%", "50.0%", "90.0%"]
+    assert show["test time wins below R ="].tolist() == ["never", "0.012", "always"]

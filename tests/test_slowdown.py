@@ -115,3 +115,45 @@ def test_frontier_band():
     assert width[-1] > 5 * width[0]  # the floor, the least certain constant, dominates far out
     with pytest.raises(InputError):
         s.frontier_band(c, n_boot=200, level=0.2)
+
+
+def test_budget_ladder_canonical_and_history():
+    # canonical law: reducible 0.157 at the Chinchilla budget -> three whole drops of 0.04 fit
+    lad = s.budget_ladder(delta=0.04, n_boot=100, seed=3)
+    assert (lad.n_fit, lad.n_steps) == (3, 3) and lad.is_canonical
+    assert lad.start_flops == s.CHINCHILLA_FLOPS == 5.76e23 and lad.delta == 0.04
+    ref = s.ladder_intervals(delta=0.04, n_steps=3, n_boot=100, seed=3)
+    assert lad.intervals.equals(ref)
+    assert len(lad.ladder) == 4
+    # Hoffmann's printed law: six drops of 0.04 fit (test_drops_above_floor), at most five taken;
+    # a historical law carries no interval
+    hist = s.budget_ladder("hoffmann", delta=0.04, n_boot=100)
+    assert (hist.n_fit, hist.n_steps) == (6, 5) and not hist.is_canonical
+    assert hist.intervals is None and hist.law.name == HOFFMANN.name
+    assert s.budget_ladder("hoffmann", delta=0.04, max_steps=2).n_steps == 2
+    with pytest.raises(InputError):
+        s.budget_ladder(delta=0.16)  # not one drop fits above the canonical floor
+
+
+def test_wall_scenarios_share_one_seed():
+    from scalinglaws import datawall, trends
+    from scalinglaws.data import load
+
+    fit = trends.fit_growth(
+        load("epoch_notable_models"),
+        quantity="dataset_size_tokens",
+        language_only=True,
+        frontier_only=True,
+        start="2010-01-01",
+        end="2025-02-28",
+        n_boot=200,
+        seed=1,
+    )
+    walls = datawall.wall_scenarios(fit, n_mc=2000, seed=7, overtrain=10.0)
+    assert list(walls) == ["base", "overtrain", "5", "100"]
+    assert [w.overtrain for w in walls.values()] == [1.0, 10.0, 5.0, 100.0]
+    again = datawall.data_wall_mc(fit, n_mc=2000, seed=7, overtrain=5.0)
+    assert walls["5"].median == again.median  # same draws: one seed for every scenario
+    # more over-training uses the stock up earlier
+    med = [walls[k].median for k in ("base", "5", "overtrain", "100")]
+    assert med == sorted(med, reverse=True) and med[0] > med[-1] + 1

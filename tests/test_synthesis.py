@@ -7,8 +7,17 @@ import math
 import numpy as np
 import pytest
 
-from scalinglaws import chapters, slowdown, synthesis, trends, uncertainty
-from scalinglaws.allocation import compute_optimal
+from scalinglaws import (
+    chapters,
+    coverage,
+    datawall,
+    exchange,
+    slowdown,
+    synthesis,
+    trends,
+    uncertainty,
+)
+from scalinglaws.allocation import compute_optimal, flops_for_optimal_params, optimal_tokens
 from scalinglaws.data import load
 from scalinglaws.errors import InputError
 from scalinglaws.laws import DEFAULT_LAW, EPOCH, HOFFMANN
@@ -189,6 +198,97 @@ def test_law_interval():
         synthesis.law_interval("E", n_boot=200, seed=42)
 
 
+def test_reducible_loss_and_its_interval():
+    """The loss left above the floor at 3.8e25 FLOP is L(C) - E, and the canonical law's bootstrap
+    brackets it; the frontier loss's interval brackets the frontier loss."""
+    c0 = 3.8e25
+    left = synthesis.reducible_loss(EPOCH, c0)
+    assert left == pytest.approx(float(slowdown.frontier_loss(c0, EPOCH)) - EPOCH.E, rel=1e-12)
+    assert 0.05 < left < 0.1  # as test_next_loss_step_refuses_a_step_below_the_floor
+    assert synthesis.reducible_loss("hoffmann", c0) > left  # Hoffmann's floor is lower
+    gap = synthesis.reducible_loss_interval(c0, n_boot=200, seed=42)
+    loss = synthesis.frontier_loss_interval(c0, n_boot=200, seed=42)
+    assert gap.value == pytest.approx(left, rel=1e-12) and gap.lo < left < gap.hi
+    assert loss.value == pytest.approx(float(slowdown.frontier_loss(c0, EPOCH)), rel=1e-12)
+    assert loss.lo < loss.value < loss.hi and gap.n == loss.n == 200
+    for bad in (-1.0, [1e25, 1e26], "big"):
+        with pytest.raises(InputError):
+            synthesis.reducible_loss(EPOCH, bad)
+        with pytest.raises(InputError):
+            synthesis.frontier_loss_interval(bad, n_boot=200, seed=42)
+
+
+def test_stock_shares():
+    """Villalobos et al. 2024: median stock 300T tokens, 90% interval 100T-1000T."""
+    assert synthesis.stock_shares(300e12) == pytest.approx((1.0, 0.3, 3.0))
+    assert synthesis.stock_shares(math.inf) == (math.inf, math.inf, math.inf)
+    assert datawall.STOCK_LO < datawall.STOCK_MEDIAN < datawall.STOCK_HI
+    for bad in (0.0, -1.0, math.nan, "many", None):
+        with pytest.raises(InputError):
+            synthesis.stock_shares(bad)
+
+
+B_SWE = coverage.coverage_exponent_from_anchors(*coverage.COVERAGE_ANCHORS["swe-bench-lite"])
+
+
+def test_exchange_rate_prices_samples_in_parameters_compute_and_years(compute_fit):
+    """One sample from the matched model succeeds as often as k samples from the small one
+    (Brown et al.'s coverage law, exp(ln(p1) k^b)); its compute follows N_opt ∝ C^a."""
+    link = exchange.LogisticLink(2.1, 0.1)
+    ex = synthesis.exchange_rate(EPOCH, 7e9, 16, link, B_SWE, compute_fit, n_boot=100, seed=42)
+    assert ex.priced and not ex.saturated and 0 < ex.small_success < 1
+    assert ex.multiplier > 1
+    n_eq = 7e9 * ex.multiplier
+    d_eq = optimal_tokens(flops_for_optimal_params(n_eq, EPOCH), EPOCH)
+    p_eq = link.p1(EPOCH.loss(n_eq, d_eq))
+    assert p_eq == pytest.approx(ex.small_success ** (16**B_SWE), rel=1e-6)
+    a = EPOCH.beta / (EPOCH.alpha + EPOCH.beta)
+    assert ex.compute_multiplier == pytest.approx(ex.multiplier ** (1 / a), rel=1e-9)
+    assert ex.years == pytest.approx(
+        math.log(ex.compute_multiplier) / math.log(compute_fit.growth_per_year), rel=1e-12
+    )
+    assert ex.years_ci[0] < ex.years < ex.years_ci[1]
+    iv = ex.interval
+    assert iv is not None and iv.value == pytest.approx(ex.multiplier, rel=1e-9)
+    assert iv.lo <= ex.multiplier <= iv.hi and iv.n <= 100
+    # printed constants: a value, no bootstrap cloud, no interval
+    hist = synthesis.exchange_rate(HOFFMANN, 7e9, 16, link, B_SWE, compute_fit, n_boot=100)
+    assert hist.priced and hist.interval is None and hist.law == HOFFMANN.name
+
+
+@pytest.mark.parametrize(("mid", "success"), [(1.0, 0.0), (4.0, 1.0)])
+def test_exchange_rate_saturated_link_is_not_an_error(compute_fit, mid, success):
+    """A steep link (scale 0.01) far from the small model's loss (about 2.2 nats/token) gives
+    it success exactly 0 or 1: more samples change nothing, so there is no rate and no interval."""
+    link = exchange.LogisticLink(mid, 0.01)
+    ex = synthesis.exchange_rate(EPOCH, 7e9, 16, link, B_SWE, compute_fit, n_boot=100, seed=42)
+    assert ex.saturated and not ex.priced and ex.small_success == success
+    assert ex.interval is None and math.isnan(ex.multiplier) and math.isnan(ex.years)
+
+
+def test_exchange_rate_without_a_matching_model(compute_fit):
+    """A flat link (scale 1 nat/token) barely rewards size: no model up to 1e9 times larger
+    matches 16 samples, so the rate is unbounded, not an error."""
+    link = exchange.LogisticLink(2.1, 1.0)
+    ex = synthesis.exchange_rate(EPOCH, 7e9, 16, link, B_SWE, compute_fit, n_boot=100, seed=42)
+    assert not ex.saturated and not ex.priced
+    assert ex.multiplier == ex.compute_multiplier == ex.years == math.inf
+    assert ex.interval is not None and ex.interval.hi == math.inf
+
+
+def test_exchange_rate_bad_input(compute_fit):
+    link = exchange.LogisticLink(2.1, 0.1)
+    with pytest.raises(InputError):
+        synthesis.exchange_rate(EPOCH, 7e9, 16, link, B_SWE, "fit")
+    for k in (0, True, 2.5):
+        with pytest.raises(InputError):
+            synthesis.exchange_rate(EPOCH, 7e9, k, link, B_SWE, compute_fit)
+    with pytest.raises(InputError):
+        synthesis.exchange_rate(EPOCH, [7e9, 1e10], 16, link, B_SWE, compute_fit)
+    with pytest.raises(InputError):
+        synthesis.exchange_rate("kaplan", 7e9, 16, link, B_SWE, compute_fit)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("params", "expected"),
@@ -206,6 +306,15 @@ def test_law_interval():
         ({"law": "hoffmann"}, {"next_law_text": "false", "next_l0_ci": "false"}),
         ({"overtrain": 1.0}, {"next_ot_text": "false"}),
         ({"link_scale": 1.0}, {"next_eff_text": "false", "next_eff_none": "false"}),
+        # a steep link far from the small model's loss saturates: nothing to exchange (issue #11)
+        (
+            {"link_loss_mid": 1.0, "link_scale": 0.01},
+            {"next_eff_text": "false", "next_eff_none": "true"},
+        ),
+        (
+            {"link_loss_mid": 4.0, "link_scale": 0.01},
+            {"next_eff_text": "false", "next_eff_none": "true"},
+        ),
     ],
 )
 def test_what_next_prose_follows_the_numbers(tmp_path, params, expected):

@@ -15,6 +15,7 @@ the chapter with other parameters (papermill) therefore keeps every sentence tru
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from numbers import Real
 
 from .errors import InputError
@@ -113,6 +114,32 @@ def glue_values(values: dict[str, str]) -> None:
     """Glue several formatted strings at once: ``glue_values({"alpha": fmt_fixed(a, 3)})``."""
     for name, text in values.items():
         glue_text(name, text)
+
+
+class Glued(dict):
+    """The texts a chapter's glue function glued (``name -> text``), for tests and a reader's inspection.
+
+    It displays nothing as a cell's last value: the texts appear where the prose inserts them. (A trailing
+    ``;`` would not do: a kernel that runs a cell without storing history, as nbval does, ignores it, and
+    the dict would become an output that differs from the stored one.)
+    """
+
+    def _ipython_display_(self) -> None:
+        return None
+
+
+def glue_all(
+    values: Mapping[str, str], claims: Mapping[str, tuple[object, str, str]] | None = None
+) -> Glued:
+    """Glue formatted ``values`` and each ``name -> (condition, if_true, if_false)`` :func:`claim`.
+
+    Returns every text glued, as a :class:`Glued` dict (values first, then the claims' chosen texts).
+    """
+    glue_values(dict(values))
+    out = Glued(values)
+    for name, (condition, if_true, if_false) in (claims or {}).items():
+        out[name] = claim(name, condition, if_true, if_false)
+    return out
 
 
 #: Every qualitative claim made with :func:`claim` in this process: name -> (condition, text glued).

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from scalinglaws import validation
 from scalinglaws.errors import InputError
 from scalinglaws.parametric import (
     _batched_lbfgs,
@@ -92,12 +93,11 @@ class BootstrapResult:
 
 
 def _check_boot_args(n_boot: Any, seed: Any, level: Any) -> None:
-    if isinstance(n_boot, bool) or not isinstance(n_boot, int | np.integer) or n_boot < 2:
-        raise InputError(f"n_boot must be an integer >= 2, got {n_boot!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise InputError(f"seed must be a non-negative integer, got {seed!r}")
-    if not (isinstance(level, float | int) and 0.0 < float(level) < 1.0):
-        raise InputError(f"level must be a number in (0, 1), got {level!r}")
+    """The generic engine accepts ``n_boot >= 2`` (a standard error needs two resamples); the
+    callers that report percentile intervals set their own, higher floor."""
+    validation.resamples(n_boot, minimum=2)
+    validation.seed(seed)
+    validation.confidence_level(level)
 
 
 def resample_indices(n_points: int, n_boot: int, seed: int) -> np.ndarray:

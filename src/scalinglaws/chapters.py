@@ -1,7 +1,7 @@
 """Chapter registry: notebooks, their papermill parameters, validation and ``run``.
 
-Each chapter notebook has one cell tagged ``parameters`` that assigns literal
-defaults, for example::
+Each chapter notebook ``chapters/NN_name.ipynb`` has one cell tagged ``parameters`` that assigns
+literal defaults, for example::
 
     seed = 42
     n_boot = 1000
@@ -11,18 +11,34 @@ and, right after it, a cell that validates those values::
     from scalinglaws.chapters import check
     P = check("kaplan", globals())
 
-so that ``papermill -p n_boot -5`` fails at once with one line naming the
-parameter. The spec of every chapter lives in :data:`CHAPTERS` below; a test
-checks that each notebook's parameters cell assigns exactly the spec'd names
-with the spec'd defaults (:func:`spec_matches_notebook`).
+Next to the notebook, ``chapters/NN_name.params.yaml`` declares the chapter's id and title and,
+per parameter, its constraints (``min``/``max``, inclusive; ``choices``) and a ``help`` line.
+Names, defaults and types are not repeated there: they are read from the notebook's parameters
+cell with papermill's own :func:`papermill.inspect_notebook`. :func:`spec_matches_notebook`
+reports a declared name missing from the cell, a cell parameter without a declaration, or a
+default outside its declared constraints (a test runs it for every chapter).
+
+Values are validated declaratively: each chapter's declarations become a JSON Schema
+(``jsonschema``, already installed with nbformat: ``type`` integer/number/string/boolean,
+``minimum``/``maximum``, ``enum``), strict about types (an int parameter rejects ``1.5`` and
+``True``; a float accepts ints); strings from the command line are first parsed to the
+parameter's type. Every failure is one :class:`~scalinglaws.errors.ParameterError` line naming
+the chapter, the parameter and what is allowed; ``scalinglaws run`` prints it and exits 2 before
+anything runs. Inside a notebook, :func:`check` raises it with a one-line kernel traceback, so a
+plain ``papermill -p n_boot -5`` run shows ``ParameterError: ...`` rather than a stack.
+
+The book's root (the folder holding ``_toc.yml`` and ``chapters/``) is found by
+:func:`book_root`: an explicit argument, else ``$SCALINGLAWS_BOOK_ROOT``, else the first folder
+holding ``_toc.yml`` upward from the current folder, else upward from this package (an editable
+install inside the book).
 """
 
 from __future__ import annotations
 
 import ast
-import json
 import math
-from collections.abc import Iterator, Mapping
+import os
+from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from numbers import Integral, Real
 from pathlib import Path
@@ -31,23 +47,82 @@ from typing import Any
 from .errors import InputError, ParameterError, ScalingLawsError
 
 __all__ = [
+    "BOOK_ROOT_ENV",
     "CHAPTERS",
-    "REPO_ROOT",
     "Chapter",
     "ChapterParams",
+    "NotebookParameterError",
     "Param",
+    "book_root",
     "check",
     "get_chapter",
+    "load_chapter",
     "parameters_cell",
     "run",
     "spec_matches_notebook",
     "validate",
 ]
 
-#: Repository root (the folder holding ``chapters/``, ``src/`` and ``_toc.yml``).
-REPO_ROOT = Path(__file__).resolve().parents[2]
+#: Environment variable naming the book's root folder (overrides the upward search).
+BOOK_ROOT_ENV = "SCALINGLAWS_BOOK_ROOT"
+
+#: Suffix of a chapter's parameter declarations, next to ``<stem>.ipynb``.
+DECLARATION_SUFFIX = ".params.yaml"
 
 _TYPES = {"int": int, "float": float, "str": str, "bool": bool}
+_SCHEMA_TYPES = {int: "integer", float: "number", str: "string", bool: "boolean"}
+_DECLARATION_KEYS = {"min", "max", "choices", "help"}
+
+
+# ----------------------------------------------------------------------------------- book root
+
+
+def _is_root(folder: Path) -> bool:
+    return (folder / "_toc.yml").is_file() and (folder / "chapters").is_dir()
+
+
+def book_root(start: Path | str | None = None) -> Path:
+    """The book's root folder: the one holding ``_toc.yml`` and ``chapters/``.
+
+    Parameters
+    ----------
+    start : path, optional
+        Explicit root, or a file or folder inside the book to search upward from. Without it:
+        ``$SCALINGLAWS_BOOK_ROOT`` if set, else upward from the current folder, else upward from
+        this package's location.
+
+    Raises
+    ------
+    InputError
+        One line: the explicit or environment root is not a book, or no book was found.
+    """
+    if start is None and os.environ.get(BOOK_ROOT_ENV):
+        root = Path(os.environ[BOOK_ROOT_ENV]).expanduser().resolve()
+        if not _is_root(root):
+            raise InputError(
+                f"{BOOK_ROOT_ENV}={root} is not the book's root (no _toc.yml and chapters/ there)"
+            )
+        return root
+    origins = [Path(start)] if start is not None else [Path.cwd(), Path(__file__).parent]
+    for origin in origins:
+        origin = origin.expanduser().resolve()
+        for folder in (origin, *origin.parents):
+            if _is_root(folder):
+                return folder
+    where = " or ".join(str(o) for o in origins)
+    raise InputError(
+        f"cannot find the book's root (a folder with _toc.yml and chapters/) above {where}: "
+        f"run inside the book or set {BOOK_ROOT_ENV}"
+    )
+
+
+def __getattr__(name: str) -> Any:  # PEP 562: REPO_ROOT is found when first asked for
+    if name == "REPO_ROOT":
+        return book_root()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# ----------------------------------------------------------------------------------- the specs
 
 
 @dataclass(frozen=True)
@@ -59,11 +134,11 @@ class Param:
     name : str
         Python name assigned in the notebook's ``parameters`` cell.
     type : type
-        One of ``int``, ``float``, ``str``, ``bool``.
+        One of ``int``, ``float``, ``str``, ``bool`` (the type of the cell's literal default).
     default : int | float | str | bool
-        Default value; must equal the literal in the ``parameters`` cell.
+        Default value: the literal in the ``parameters`` cell.
     min, max : float, optional
-        Inclusive bounds for ``int``/``float`` parameters.
+        Inclusive bounds for ``int``/``float`` parameters (declared next to the notebook).
     choices : tuple, optional
         Allowed values (any type).
     help : str
@@ -93,15 +168,36 @@ class Param:
             return f"{kind} <= {self.max}"
         return kind
 
+    def schema(self) -> dict[str, Any]:
+        """This parameter's constraints as a JSON Schema (type, minimum, maximum, enum)."""
+        out: dict[str, Any] = {"type": _SCHEMA_TYPES[self.type]}
+        if self.min is not None:
+            out["minimum"] = self.min
+        if self.max is not None:
+            out["maximum"] = self.max
+        if self.choices is not None:
+            out["enum"] = list(self.choices)
+        return out
+
 
 @dataclass(frozen=True)
 class Chapter:
-    """A chapter of the book: id, title, notebook path and parameter specs."""
+    """A chapter of the book: id, title, notebook path and parameter specs.
+
+    ``declaration`` is the ``.params.yaml`` file the specs were read from (None for a chapter
+    built in code, e.g. in tests).
+    """
 
     id: str
     title: str
     notebook: Path
     params: tuple[Param, ...] = field(default_factory=tuple)
+    declaration: Path | None = None
+
+    @property
+    def path(self) -> Path:
+        """The chapter notebook (same as ``notebook``)."""
+        return self.notebook
 
     def param(self, name: str) -> Param:
         """Spec of parameter ``name`` (ParameterError if the chapter has no such parameter)."""
@@ -115,486 +211,137 @@ class Chapter:
         """Default value of every parameter."""
         return {p.name: p.default for p in self.params}
 
-
-#: The seed every chapter declares first (one declaration, shared).
-_SEED = Param("seed", int, 42, min=0, help="seed of np.random.default_rng for every bootstrap")
-
-
-# Parameters of the test-time exchange model, shared by the reasoning and what-next chapters.
-_LINK_LOSS_MID = Param(
-    "link_loss_mid",
-    float,
-    2.1,
-    min=1.0,
-    max=4.0,
-    help="ASSUMED loss (nats/token) at which one sample succeeds half the time",
-)
-_LINK_SCALE = Param(
-    "link_scale",
-    float,
-    0.1,
-    min=0.01,
-    max=1.0,
-    help="ASSUMED width of the logistic loss-to-success link (nats/token)",
-)
-_COVERAGE_ANCHOR = Param(
-    "coverage_anchor",
-    str,
-    "swe-bench-lite",
-    choices=("swe-bench-lite", "math-llama3-8b"),
-    help="Brown et al. 2024 published coverage pair fixing the exponent b",
-)
+    def schema(self) -> dict[str, Any]:
+        """The JSON Schema that :func:`validate` checks (after parsing command-line strings)."""
+        return {
+            "type": "object",
+            "properties": {p.name: p.schema() for p in self.params},
+            "additionalProperties": False,
+        }
 
 
-# ----------------------------------------------------------------------------------------------
-# THE REGISTRY. One entry per chapter; chapter authors edit only their own entry.
-# Add a parameter as an extra argument, e.g.
-#     Param("n_problems", int, 500, min=1, max=100000, help="simulated problems"),
-# and assign the same name with the same literal default in the notebook's parameters cell.
-# ----------------------------------------------------------------------------------------------
-CHAPTERS: dict[str, Chapter] = {
-    c.id: c
-    for c in (
-        Chapter(
-            "power-laws",
-            "Power laws: the shape of scaling",
-            REPO_ROOT / "chapters" / "01_power_laws.ipynb",
-            (
-                _SEED,
-                Param(
-                    "n_boot",
-                    int,
-                    200,
-                    min=50,
-                    max=5000,
-                    help="bootstrap resamples per fit (intervals are 2.5-97.5 percentiles)",
-                ),
-                Param(
-                    "n_fit_budgets",
-                    int,
-                    6,
-                    min=5,
-                    max=10,
-                    help="smallest Porian compute budgets used to fit L*(C) before extrapolating "
-                    "(6 = Porian et al.'s window 1e16 < C < 5e17 FLOP)",
-                ),
-                Param(
-                    "porian_dataset",
-                    str,
-                    "rw",
-                    choices=("rw", "owt2"),
-                    help="Porian et al. training set: rw = RefinedWeb, owt2 = OpenWebText2",
-                ),
-                Param(
-                    "window_models",
-                    int,
-                    3,
-                    min=3,
-                    max=7,
-                    help="consecutive Pythia sizes per sliding-window power-law fit",
-                ),
-                Param(
-                    "n_sim",
-                    int,
-                    200,
-                    min=20,
-                    max=5000,
-                    help="simulated data sets in the log-space versus linear-space comparison",
-                ),
-            ),
-        ),
-        Chapter(
-            "kaplan",
-            "Kaplan's scaling laws",
-            REPO_ROOT / "chapters" / "02_kaplan.ipynb",
-            (
-                _SEED,
-                Param(
-                    "n_boot",
-                    int,
-                    4000,
-                    min=50,
-                    max=20000,
-                    help="bootstrap resamples per fit (default = the Chinchilla chapter's, so the "
-                    "Porian exponents agree; the canonical law's intervals use at most its 4,000)",
-                ),
-                Param(
-                    "ci_level", float, 0.95, min=0.5, max=0.99, help="level of bootstrap intervals"
-                ),
-                Param(
-                    "bootstrap_method",
-                    str,
-                    "parametric",
-                    choices=("parametric", "pairs"),
-                    help="bootstrap of the frontier bands and of the output-layer recount: redraw "
-                    "ln N* with Porian's per-budget std, or resample budgets (the stated "
-                    "Kaplan-reproduction exponents always use the parametric bootstrap shared "
-                    "with the Chinchilla chapter)",
-                ),
-                Param(
-                    "pythia_step",
-                    int,
-                    143000,
-                    choices=(1000, 3000, *range(13000, 143001, 10000)),
-                    help="Pythia checkpoint (step x 2,097,152 tokens) for accuracy against "
-                    "parameters",
-                ),
-                Param(
-                    "example_flops",
-                    float,
-                    1e21,
-                    min=1e15,
-                    max=1e27,
-                    help="budget C (FLOP) of the worked Kaplan-allocation example",
-                ),
-            ),
-        ),
-        Chapter(
-            "gpt-series",
-            "The GPT series: scale as a strategy",
-            REPO_ROOT / "chapters" / "03_gpt_series.ipynb",
-            (
-                _SEED,
-                Param(
-                    "n_boot",
-                    int,
-                    1000,
-                    min=50,
-                    max=20000,
-                    help="bootstrap resamples per fit and of the canonical Chinchilla law (at "
-                    "least 50: uncertainty.propagate refuses fewer for a percentile interval)",
-                ),
-                Param(
-                    "ci_level", float, 0.95, min=0.5, max=0.99, help="level of bootstrap intervals"
-                ),
-                Param(
-                    "trend_start", str, "2010-01-01", help="first publication date of the trend fit"
-                ),
-                Param(
-                    "trend_end", str, "2024-05-31", help="last publication date of both trend fits"
-                ),
-                Param(
-                    "lm_trend_start",
-                    str,
-                    "2017-06-01",
-                    help="first publication date of the language-model trend fit",
-                ),
-                Param(
-                    "gadre_dataset",
-                    str,
-                    "rpj",
-                    choices=("rpj", "c4_original", "rw_original"),
-                    help="Gadre et al. training set for the predictable-scaling demo",
-                ),
-                Param(
-                    "holdout_factor",
-                    float,
-                    30.0,
-                    min=2.0,
-                    max=100.0,
-                    help="fit only runs with C <= C_max / holdout_factor, predict the rest",
-                ),
-                Param(
-                    "obs_benchmark",
-                    str,
-                    "MMLU",
-                    choices=(
-                        "MMLU",
-                        "ARC-C",
-                        "HellaSwag",
-                        "Winograd",
-                        "TruthfulQA",
-                        "GSM8K",
-                        "XWinograd",
-                        "HumanEval",
-                    ),
-                    help="Observational Scaling benchmark plotted against training compute",
-                ),
-            ),
-        ),
-        Chapter(
-            "chinchilla",
-            "Chinchilla: compute-optimal training",
-            REPO_ROOT / "chapters" / "04_chinchilla.ipynb",
-            (
-                _SEED,
-                Param(
-                    "n_boot",
-                    int,
-                    4000,
-                    min=50,
-                    max=20000,
-                    help=(
-                        "bootstrap resamples (Approach 3 refit, isoFLOP and Porian exponents, "
-                        "canonical-law intervals); at least 50 because the canonical-law "
-                        "intervals (scalinglaws.uncertainty.propagate) need 50 for a 95% "
-                        "percentile interval"
-                    ),
-                ),
-                Param(
-                    "budget_flops",
-                    float,
-                    5.76e23,
-                    min=1e15,
-                    max=1e30,
-                    help="training budget C (FLOP) for the calculator and the Table 3 comparison",
-                ),
-                Param(
-                    "target_params",
-                    float,
-                    13e9,
-                    min=1e7,
-                    max=1e13,
-                    help="compute-optimal model (parameters) whose loss is the inference-aware target",
-                ),
-                Param(
-                    "inference_tokens",
-                    float,
-                    2e12,
-                    min=0.0,
-                    max=1e17,
-                    help="lifetime inference demand (tokens) for the inference-aware allocation",
-                ),
-                Param(
-                    "inference_law",
-                    str,
-                    "epoch",
-                    choices=("hoffmann", "hoffmann-tex", "epoch"),
-                    help=(
-                        "law of the inference-aware allocation: the canonical 'epoch' (with "
-                        "bootstrap intervals) or Hoffmann's rejected constants, as history"
-                    ),
-                ),
-            ),
-        ),
-        Chapter(
-            "slowdown",
-            "The slowdown and the data wall",
-            REPO_ROOT / "chapters" / "05_slowdown.ipynb",
-            (
-                Param(
-                    "seed",
-                    int,
-                    42,
-                    min=0,
-                    help="seed of np.random.default_rng (bootstrap, Monte Carlo)",
-                ),
-                Param(
-                    "n_boot",
-                    int,
-                    1000,
-                    min=50,
-                    max=20000,
-                    help="bootstrap resamples (growth fit; over-training fit uses n_boot // 5)",
-                ),
-                Param(
-                    "n_mc",
-                    int,
-                    20000,
-                    min=1000,
-                    max=1000000,
-                    help="Monte Carlo draws for the year the stock of human text is used up",
-                ),
-                Param(
-                    "law",
-                    str,
-                    "epoch",
-                    choices=("epoch", "hoffmann", "hoffmann-tex"),
-                    help=(
-                        "law of the compute-per-loss-drop ladder: the canonical 'epoch' (with "
-                        "bootstrap intervals) or Hoffmann's rejected constants, as history"
-                    ),
-                ),
-                Param(
-                    "loss_drop",
-                    float,
-                    0.04,
-                    min=0.005,
-                    max=0.1,
-                    help=(
-                        "fixed loss drop per rung of the ladder (nats/token); at most five rungs, "
-                        "and only as many as fit above the law's floor E (one at 0.1 under the "
-                        "canonical law, whose reducible loss at the start is about 0.157)"
-                    ),
-                ),
-                Param(
-                    "growth_start_year",
-                    int,
-                    2010,
-                    min=2000,
-                    max=2021,
-                    help="first year of the dataset-size growth fit (window ends 2025-02-28)",
-                ),
-                Param(
-                    "overtrain",
-                    float,
-                    5.0,
-                    min=1.0,
-                    max=1000.0,
-                    help="over-training factor O (tokens per parameter / compute-optimal ratio)",
-                ),
-            ),
-        ),
-        Chapter(
-            "reasoning",
-            "Reasoning models: scaling test-time compute",
-            REPO_ROOT / "chapters" / "06_reasoning.ipynb",
-            (
-                Param(
-                    "seed",
-                    int,
-                    42,
-                    min=0,
-                    help="seed of np.random.default_rng (simulation, bootstraps)",
-                ),
-                Param(
-                    "n_boot",
-                    int,
-                    500,
-                    min=50,
-                    max=5000,
-                    help="bootstrap resamples per fit (intervals are 2.5-97.5 percentiles)",
-                ),
-                Param("sim_problems", int, 300, min=20, max=5000, help="simulated problems"),
-                Param(
-                    "sim_samples", int, 200, min=20, max=2000, help="simulated samples per problem"
-                ),
-                Param(
-                    "sim_beta_a",
-                    float,
-                    0.5,
-                    min=0.05,
-                    max=20.0,
-                    help="Beta(a, b) of per-problem single-sample success (simulation)",
-                ),
-                Param("sim_beta_b", float, 1.5, min=0.05, max=20.0, help="see sim_beta_a"),
-                _COVERAGE_ANCHOR,
-                Param(
-                    "law",
-                    str,
-                    "epoch",
-                    choices=("epoch", "hoffmann", "hoffmann-tex"),
-                    help="loss law L(N, D) behind the exchange model: epoch = the canonical "
-                    "Besiroglu et al. 2024 refit (intervals from its bootstrap); hoffmann, "
-                    "hoffmann-tex = Hoffmann et al.'s printed constants, as history only",
-                ),
-                _LINK_LOSS_MID,
-                _LINK_SCALE,
-                Param(
-                    "multiplier",
-                    float,
-                    14.0,
-                    min=1.5,
-                    max=1000.0,
-                    help="size ratio of the larger one-sample model to the small model",
-                ),
-                Param(
-                    "small_params",
-                    float,
-                    7e9,
-                    min=1e8,
-                    max=1e12,
-                    help="reference small model (parameters) for the exchange rate",
-                ),
-                Param(
-                    "exchange_samples",
-                    int,
-                    16,
-                    min=2,
-                    max=100000,
-                    help="samples k for the quoted exchange rate",
-                ),
-            ),
-        ),
-        Chapter(
-            "what-next",
-            "What to scale next",
-            REPO_ROOT / "chapters" / "07_what_next.ipynb",
-            (
-                Param(
-                    "seed",
-                    int,
-                    42,
-                    min=0,
-                    help="seed of np.random.default_rng (bootstrap, Monte Carlo)",
-                ),
-                Param(
-                    "n_boot",
-                    int,
-                    1000,
-                    min=50,
-                    max=10000,
-                    help="bootstrap resamples of the growth fits",
-                ),
-                Param(
-                    "n_mc", int, 20000, min=1000, max=200000, help="Monte Carlo draws (data wall)"
-                ),
-                Param("trend_start", str, "2010-01-01", help="first publication date of both fits"),
-                Param(
-                    "trend_end", str, "2024-05-31", help="last publication date of the compute fit"
-                ),
-                Param(
-                    "wall_end",
-                    str,
-                    "2025-02-28",
-                    help="last publication date of the frontier data-set growth fit (data wall)",
-                ),
-                Param(
-                    "law",
-                    str,
-                    "epoch",
-                    choices=("epoch", "hoffmann", "hoffmann-tex"),
-                    help="loss law for the loss step and the exchange rate: epoch = the canonical "
-                    "law (Besiroglu et al. 2024 refit, with bootstrap intervals); hoffmann, "
-                    "hoffmann-tex = Hoffmann et al.'s printed constants, rejected by their own "
-                    "data (chapter 4), shown as history without intervals",
-                ),
-                Param(
-                    "start_flops",
-                    float,
-                    3.8e25,
-                    min=1e20,
-                    max=1e30,
-                    help="today's frontier budget C (FLOP) where the next loss step starts "
-                    "(3.8e25 = Llama 3 405B)",
-                ),
-                Param(
-                    "loss_step",
-                    float,
-                    0.05,
-                    min=0.001,
-                    max=0.5,
-                    help="fixed loss drop (nats/token) whose compute price is quoted; a drop "
-                    "that would reach the law's irreducible loss E is reported as impossible "
-                    "(with the canonical law, E = 1.817, from 3.8e25 FLOP any drop above "
-                    "0.074 is)",
-                ),
-                Param(
-                    "overtrain",
-                    float,
-                    5.0,
-                    min=1.0,
-                    max=1000.0,
-                    help="over-training factor for the earlier data-wall year",
-                ),
-                Param(
-                    "small_params",
-                    float,
-                    7e9,
-                    min=1e8,
-                    max=1e12,
-                    help="small model (parameters) for the test-time exchange rate",
-                ),
-                Param(
-                    "exchange_samples", int, 16, min=2, max=100000, help="samples k for that rate"
-                ),
-                _LINK_LOSS_MID,
-                _LINK_SCALE,
-                _COVERAGE_ANCHOR,
-            ),
-        ),
+def _read_declaration(path: Path) -> dict[str, Any]:
+    """A ``.params.yaml`` file, checked for shape: id, title, and per parameter known keys only."""
+    import yaml
+
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"cannot read {path}: {_one_line(exc, 200)}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("id"), str):
+        raise InputError(f"{path}: expected a mapping with 'id', 'title' and 'parameters'")
+    params = doc.get("parameters") or {}
+    if not isinstance(doc.get("title"), str) or not isinstance(params, dict):
+        raise InputError(f"{path}: 'title' must be text and 'parameters' a mapping")
+    for name, spec in params.items():
+        spec = spec or {}
+        if not isinstance(spec, dict) or not set(spec) <= _DECLARATION_KEYS:
+            raise InputError(
+                f"{path}: parameter {name!r} may declare only {', '.join(sorted(_DECLARATION_KEYS))}"
+            )
+        for key in ("min", "max"):
+            value = spec.get(key)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, Real)):
+                raise InputError(
+                    f"{path}: {key} of {name!r} must be a number, got {value!r} "
+                    "(YAML reads 1e15 as text: write 1.0e+15)"
+                )
+        if "choices" in spec and not isinstance(spec["choices"], list):
+            raise InputError(f"{path}: choices of {name!r} must be a list")
+    return doc
+
+
+def load_chapter(notebook: Path | str, declaration: Path | str | None = None) -> Chapter:
+    """A :class:`Chapter` from a notebook and its declarations (default ``<stem>.params.yaml``).
+
+    The parameters are the declared ones, in declaration order; each takes its default and type
+    from the notebook's parameters cell. A declared name missing from the cell is left out here
+    and reported by :func:`spec_matches_notebook` (so is a missing or unreadable notebook).
+    """
+    notebook = Path(notebook)
+    declaration = (
+        Path(declaration)
+        if declaration is not None
+        else notebook.with_name(notebook.stem + DECLARATION_SUFFIX)
     )
-}
+    doc = _read_declaration(declaration)
+    try:
+        cell = parameters_cell(notebook)
+    except InputError:  # reported by spec_matches_notebook; the other chapters still load
+        cell = {}
+    params = []
+    for name, spec in (doc.get("parameters") or {}).items():
+        spec = spec or {}
+        if name not in cell or type(cell[name]) not in _SCHEMA_TYPES:
+            continue
+        choices = spec.get("choices")
+        params.append(
+            Param(
+                name,
+                type(cell[name]),
+                cell[name],
+                min=spec.get("min"),
+                max=spec.get("max"),
+                choices=tuple(choices) if choices is not None else None,
+                help=" ".join(str(spec.get("help", "")).split()),
+            )
+        )
+    return Chapter(doc["id"], doc["title"], notebook, tuple(params), declaration)
+
+
+class _Registry(MutableMapping):
+    """Chapter id to :class:`Chapter`, from the book's ``chapters/*.params.yaml``.
+
+    The ids are read from the declarations when the registry is first used (so importing the
+    library never needs the book); a chapter's notebook is inspected when that chapter is first
+    looked up (so a notebook's ``check()`` reads only its own chapter).
+    """
+
+    def __init__(self) -> None:
+        self._data: dict[str, Chapter | tuple[Path, Path]] | None = None
+
+    def _index(self) -> dict[str, Chapter | tuple[Path, Path]]:
+        if self._data is None:
+            folder = book_root() / "chapters"
+            data: dict[str, Chapter | tuple[Path, Path]] = {}
+            for declaration in sorted(folder.glob("*" + DECLARATION_SUFFIX)):
+                cid = _read_declaration(declaration)["id"]
+                if cid in data:
+                    raise InputError(f"chapter id {cid!r} is declared twice ({declaration})")
+                stem = declaration.name[: -len(DECLARATION_SUFFIX)]
+                data[cid] = (folder / f"{stem}.ipynb", declaration)
+            self._data = data
+        return self._data
+
+    def reload(self) -> None:
+        """Forget the loaded chapters; the next use reads the declarations again."""
+        self._data = None
+
+    def __getitem__(self, key: str) -> Chapter:
+        data = self._index()
+        entry = data[key]
+        if isinstance(entry, tuple):
+            entry = data[key] = load_chapter(*entry)
+        return entry
+
+    def __setitem__(self, key: str, value: Chapter) -> None:
+        self._index()[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self._index()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index())
+
+    def __len__(self) -> int:
+        return len(self._index())
+
+    def __repr__(self) -> str:
+        return f"CHAPTERS({', '.join(self)})"
+
+
+#: Every chapter of the book, id to :class:`Chapter`, in notebook order.
+CHAPTERS: MutableMapping[str, Chapter] = _Registry()
 
 
 def get_chapter(chapter_id: str) -> Chapter:
@@ -608,72 +355,47 @@ def get_chapter(chapter_id: str) -> Chapter:
 # ---------------------------------------------------------------------------------- validation
 
 
+class NotebookParameterError(ParameterError):
+    """A :class:`ParameterError` raised inside a notebook kernel by :func:`check`.
+
+    IPython calls ``_render_traceback_`` instead of formatting a stack, so the kernel's error
+    output (and papermill's report of it) is the one line ``ParameterError: <message>``.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"ParameterError: {self}"]
+
+
 def _fail(chapter: Chapter, spec: Param, value: Any) -> ParameterError:
-    shown = repr(value)
-    if len(shown) > 60:
-        shown = shown[:57] + "..."
     return ParameterError(
-        f"chapter {chapter.id!r}: parameter {spec.name!r} must be {spec.allowed()}, got {shown}"
+        f"chapter {chapter.id!r}: parameter {spec.name!r} must be {spec.allowed()}, "
+        f"got {_short_repr(value)}"
     )
 
 
-def _coerce(chapter: Chapter, spec: Param, value: Any) -> Any:
-    """Coerce one value (a string from the command line, or a Python value) to ``spec.type``."""
+_BOOL_WORDS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+
+
+def _parse(spec: Param, value: Any) -> Any:
+    """A command-line string parsed to ``spec.type``, a numpy scalar made a Python one; any other
+    value unchanged (the schema judges it). Returns ``None`` for text that does not parse."""
     kind = spec.type
-    if kind is bool:
-        if isinstance(value, bool):
-            out: Any = value
-        elif isinstance(value, str) and value.strip().lower() in ("true", "yes", "1"):
-            out = True
-        elif isinstance(value, str) and value.strip().lower() in ("false", "no", "0"):
-            out = False
-        elif type(value).__name__ == "bool_":  # numpy bool
-            out = bool(value)
-        else:
-            raise _fail(chapter, spec, value)
-    elif kind is int:
-        if isinstance(value, bool):
-            raise _fail(chapter, spec, value)
-        if isinstance(value, Integral):
-            out = int(value)
-        elif isinstance(value, str):
-            try:
-                out = int(value.strip())
-            except ValueError:
-                raise _fail(chapter, spec, value) from None
-        elif isinstance(value, Real) and math.isfinite(float(value)) and float(value).is_integer():
-            out = int(value)
-        else:
-            raise _fail(chapter, spec, value)
-    elif kind is float:
-        if isinstance(value, bool):
-            raise _fail(chapter, spec, value)
-        if isinstance(value, Real):
-            out = float(value)
-        elif isinstance(value, str):
-            try:
-                out = float(value.strip())
-            except ValueError:
-                raise _fail(chapter, spec, value) from None
-        else:
-            raise _fail(chapter, spec, value)
-        if not math.isfinite(out):
-            raise _fail(chapter, spec, value)
-    elif kind is str:
-        if not isinstance(value, str):
-            raise _fail(chapter, spec, value)
-        out = value
-    else:  # a spec error, not a user error
-        raise ScalingLawsError(
-            f"chapter {chapter.id!r}: parameter {spec.name!r} has unsupported type {kind!r}"
-        )
-    if spec.min is not None and out < spec.min:
-        raise _fail(chapter, spec, value)
-    if spec.max is not None and out > spec.max:
-        raise _fail(chapter, spec, value)
-    if spec.choices is not None and out not in spec.choices:
-        raise _fail(chapter, spec, value)
-    return out
+    if isinstance(value, str) and kind is not str:
+        text = value.strip()
+        if kind is bool:
+            return _BOOL_WORDS.get(text.lower())
+        try:
+            return int(text) if kind is int else float(text)
+        except ValueError:
+            return None
+    if type(value).__name__ == "bool_":  # numpy bool
+        return bool(value)
+    if isinstance(value, bool) or not isinstance(value, Real):
+        return value
+    try:
+        return int(value) if isinstance(value, Integral) and kind is not float else float(value)
+    except OverflowError:  # an int beyond float range for a float parameter
+        return None
 
 
 def validate(chapter_id: str, values: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -684,7 +406,7 @@ def validate(chapter_id: str, values: Mapping[str, Any] | None = None) -> dict[s
     chapter_id : str
         Key of :data:`CHAPTERS`.
     values : mapping of str to str or value
-        Given values; strings (from the command line) are parsed to the spec'd type.
+        Given values; strings (from the command line) are parsed to the parameter's type.
 
     Returns
     -------
@@ -700,15 +422,25 @@ def validate(chapter_id: str, values: Mapping[str, Any] | None = None) -> dict[s
     InputError
         Unknown chapter.
     """
+    import jsonschema
+
     chapter = get_chapter(chapter_id)
     values = dict(values or {})
     for name in values:
         chapter.param(name)  # raises on unknown names
+    parsed = {name: _parse(chapter.param(name), value) for name, value in values.items()}
+    validator = jsonschema.Draft202012Validator(chapter.schema())
+    for spec in chapter.params:
+        if spec.name not in parsed:
+            continue
+        value = parsed[spec.name]
+        non_finite = isinstance(value, float) and not math.isfinite(value)
+        if value is None or non_finite or not validator.is_valid({spec.name: value}):
+            raise _fail(chapter, spec, values[spec.name])
     out = {}
     for spec in chapter.params:
-        out[spec.name] = (
-            _coerce(chapter, spec, values[spec.name]) if spec.name in values else (spec.default)
-        )
+        value = parsed.get(spec.name, spec.default)
+        out[spec.name] = spec.type(value) if spec.type in (int, float) else value
     return out
 
 
@@ -747,117 +479,128 @@ class ChapterParams(Mapping):
 def check(chapter_id: str, namespace: Mapping[str, Any]) -> ChapterParams:
     """Validate a chapter's parameters from its namespace (call right after the parameters cell).
 
-    ``P = check("kaplan", globals())`` picks every spec'd name from the
-    namespace, validates it with :func:`validate` and returns the values frozen,
-    so a papermill run with a bad value stops at once with one line.
+    ``P = check("kaplan", globals())`` picks every spec'd name from the namespace, validates it
+    with :func:`validate` and returns the values frozen, so a papermill run with a bad value stops
+    at once. The error is a :class:`NotebookParameterError`: in a kernel its traceback is the one
+    line ``ParameterError: <message>``.
     """
-    chapter = get_chapter(chapter_id)
-    missing = [p.name for p in chapter.params if p.name not in namespace]
-    if missing:
-        raise ParameterError(
-            f"chapter {chapter_id!r}: parameter(s) {', '.join(missing)} not defined "
-            "in the notebook's parameters cell"
-        )
-    return ChapterParams(
-        chapter_id, validate(chapter_id, {p.name: namespace[p.name] for p in chapter.params})
-    )
+    try:
+        chapter = get_chapter(chapter_id)
+        missing = [p.name for p in chapter.params if p.name not in namespace]
+        if missing:
+            raise ParameterError(
+                f"chapter {chapter_id!r}: parameter(s) {', '.join(missing)} not defined "
+                "in the notebook's parameters cell"
+            )
+        values = validate(chapter_id, {p.name: namespace[p.name] for p in chapter.params})
+    except InputError as exc:  # a bad value, an unknown chapter, no book found: one line
+        raise NotebookParameterError(str(exc)) from None
+    return ChapterParams(chapter_id, values)
 
 
 # ------------------------------------------------------------------------- notebook parameters
 
 
-def _read_notebook(path: Path) -> dict:
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"notebook not found: {path}")
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"notebook {path} is not valid .ipynb JSON: {exc}") from None
-
-
 def parameters_cell(notebook_path: Path | str) -> dict[str, Any]:
     """Names and literal default values assigned by a notebook's ``parameters`` cell.
 
-    Parses the first code cell tagged ``parameters`` with :mod:`ast`; every
-    statement must be ``name = <literal>`` or ``name: type = <literal>``
-    (``ast.literal_eval``), otherwise InputError.
+    Read with papermill's :func:`papermill.inspect_notebook`; every default must be a Python
+    literal (``ast.literal_eval``), and every code line of the cell must be one papermill reads
+    as a parameter (``name = literal`` or ``name: type = literal``), otherwise InputError.
 
     Returns
     -------
     dict
         Name to default value, in assignment order.
     """
+    import nbformat
+    from papermill import inspect_notebook
+
     path = Path(notebook_path)
-    nb = _read_notebook(path)
-    cells = [
-        c
-        for c in nb.get("cells", [])
-        if c.get("cell_type") == "code" and "parameters" in c.get("metadata", {}).get("tags", [])
-    ]
-    if not cells:
-        raise InputError(f"notebook {path.name} has no cell tagged 'parameters'")
-    source = cells[0].get("source", "")
-    if isinstance(source, list):
-        source = "".join(source)
+    if not path.is_file():
+        raise InputError(f"notebook not found: {path}")
     try:
-        tree = ast.parse(source)
-    except SyntaxError as exc:
-        raise InputError(f"parameters cell of {path.name} is not valid Python: {exc.msg}") from None
+        nb = nbformat.read(str(path), as_version=4)
+    except Exception as exc:  # nbformat raises several types for a broken file
+        raise InputError(
+            f"notebook {path} is not valid .ipynb JSON: {_one_line(exc, 200)}"
+        ) from None
+    tagged = [
+        c for c in nb.cells if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])
+    ]
+    if not tagged:
+        raise InputError(f"notebook {path.name} has no cell tagged 'parameters'")
+    code_lines = [
+        line
+        for line in tagged[0].source.splitlines()
+        if line.strip() and not line.strip().startswith("#")
+    ]
+    found = inspect_notebook(str(path))
+    if len(found) != len(code_lines):
+        raise InputError(
+            f"parameters cell of {path.name}: only one 'name = literal' assignment per line is "
+            f"allowed ({len(code_lines)} code lines, {len(found)} parameters read)"
+        )
     out: dict[str, Any] = {}
-    for stmt in tree.body:
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-            target, value = stmt.targets[0], stmt.value
-        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
-            target, value = stmt.target, stmt.value
-        else:
-            raise InputError(
-                f"parameters cell of {path.name}, line {stmt.lineno}: only 'name = literal' "
-                "assignments are allowed"
-            )
-        if not isinstance(target, ast.Name):
-            raise InputError(
-                f"parameters cell of {path.name}, line {stmt.lineno}: assign to a plain name"
-            )
+    for name, info in found.items():
         try:
-            out[target.id] = ast.literal_eval(value)
-        except ValueError:
+            out[name] = ast.literal_eval(info["default"])
+        except (ValueError, SyntaxError, TypeError):
             raise InputError(
-                f"parameters cell of {path.name}: {target.id} is not a literal value"
+                f"parameters cell of {path.name}: {name} is not a literal value"
             ) from None
     return out
 
 
 def spec_matches_notebook(chapter_id: str) -> list[str]:
-    """Differences between a chapter's spec and its notebook's parameters cell.
+    """Differences between a chapter's spec (and declarations) and its notebook's parameters cell.
 
     Returns
     -------
     list of str
-        One line per discrepancy (missing notebook, name only in the spec, name
-        only in the notebook, different default); empty when they agree.
+        One line per discrepancy: missing notebook or unreadable cell; a name declared but not
+        in the cell, or in the cell but not declared; a default (or type) that differs from the
+        spec; a default of an unsupported type; a default outside its declared constraints.
+        Empty when they agree.
     """
     chapter = get_chapter(chapter_id)
     if not chapter.notebook.is_file():
         return [f"{chapter_id}: notebook {chapter.notebook} does not exist"]
     try:
         cell = parameters_cell(chapter.notebook)
+        declared = (
+            list(_read_declaration(chapter.declaration).get("parameters") or {})
+            if chapter.declaration is not None
+            else [p.name for p in chapter.params]
+        )
     except InputError as exc:
         return [f"{chapter_id}: {exc}"]
     spec = chapter.defaults()
     problems = []
-    for name in spec:
+    for name in declared:
         if name not in cell:
             problems.append(f"{chapter_id}: {name!r} is in the spec but not in the parameters cell")
     for name in cell:
-        if name not in spec:
+        if name not in declared:
             problems.append(f"{chapter_id}: {name!r} is in the parameters cell but not in the spec")
+        elif type(cell[name]) not in _SCHEMA_TYPES:
+            problems.append(
+                f"{chapter_id}: default of {name!r} is {cell[name]!r}, not an int, float, str "
+                "or bool"
+            )
     for name in spec.keys() & cell.keys():
         a, b = spec[name], cell[name]
         if type(a) is not type(b) or a != b:
             problems.append(
                 f"{chapter_id}: default of {name!r} is {a!r} in the spec but {b!r} in the notebook"
             )
+    for p in chapter.params:
+        if p.name not in cell or type(cell[p.name]) is not p.type:
+            continue
+        try:
+            validate(chapter_id, {p.name: cell[p.name]})
+        except ParameterError as exc:
+            problems.append(f"{chapter_id}: default of {p.name!r} breaks its declaration: {exc}")
     return problems
 
 
@@ -1011,7 +754,13 @@ def _check_output(chapter: Chapter, output: Path | str | None) -> Path:
     resolved = out.resolve()
     if resolved == chapter.notebook.resolve():
         raise InputError(f"refusing to overwrite the chapter's source notebook {chapter.notebook}")
-    protected = [REPO_ROOT / "chapters", REPO_ROOT / "book"]
+    roots = set()
+    for start in (chapter.notebook, None):  # the notebook's own book, and the current one
+        try:
+            roots.add(book_root(start))
+        except InputError:
+            pass
+    protected = [folder for root in roots for folder in (root / "chapters", root / "book")]
     for folder in {p.resolve() for p in protected}:
         if resolved.is_relative_to(folder) or out.is_relative_to(folder):
             raise InputError(

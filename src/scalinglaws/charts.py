@@ -215,6 +215,32 @@ def portable_spec(spec: dict[str, Any], digits: int = SPEC_DIGITS) -> dict[str, 
     return json.loads(text)
 
 
+def spec_titles(spec: Any) -> list[str]:
+    """Every string ``title`` in a Vega-Lite spec (chart, axis and legend titles), in document order."""
+    if isinstance(spec, dict):
+        return [
+            t
+            for k, v in spec.items()
+            for t in ([v] if k == "title" and isinstance(v, str) else []) + spec_titles(v)
+        ]
+    if isinstance(spec, list):
+        return [t for v in spec for t in spec_titles(v)]
+    return []
+
+
+def spec_marks(spec: dict[str, Any]) -> list[str]:
+    """Mark types of a spec's (possibly nested) layers, in order."""
+    if "layer" not in spec:
+        mark = spec["mark"]
+        return [mark["type"] if isinstance(mark, dict) else mark]
+    return [m for layer in spec["layer"] for m in spec_marks(layer)]
+
+
+def spec_datasets(spec: dict[str, Any], *columns: str) -> list[list[dict[str, Any]]]:
+    """The inline datasets of a spec whose rows have all ``columns``."""
+    return [v for v in spec.get("datasets", {}).values() if v and set(columns) <= set(v[0])]
+
+
 def _canonical_json(spec: dict[str, Any]) -> str:
     try:
         return json.dumps(
@@ -479,6 +505,17 @@ def log_y(
     """Quantitative y encoding on a log10 scale (see :func:`log_x`)."""
     vals = _values(data, field) if data is not None else None
     return _axis("y", field, title, log=True, values=vals, fmt=fmt)
+
+
+def log_enc(channel: str, field: str, title: str, values: Any) -> alt.X | alt.Y:
+    """Log-scale ``"x"`` or ``"y"`` encoding of ``field`` whose decade ticks cover ``values``.
+
+    For layered charts: pass every value the shared axis must show (all layers), not one layer's frame.
+    """
+    if channel not in ("x", "y"):
+        raise ValueError(f"channel must be 'x' or 'y', got {channel!r}")
+    frame = pd.DataFrame({field: np.asarray(values, dtype=np.float64).ravel()})
+    return (log_x if channel == "x" else log_y)(field, title, data=frame)
 
 
 def _tooltip(fields: Sequence[str]) -> list[alt.Tooltip]:

@@ -398,6 +398,10 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     if not_identified:
         reasons.append("not identified: " + ", ".join(not_identified))
     data = _as_dict(fit)
+    # the fit's log coefficients are ln E, ln A, ln B; "a" and "b" in this output are only ever the
+    # allocation exponents (N_opt ∝ C^a, D_opt ∝ C^b), as in the table and in "allocation_exponents"
+    for short, name in (("e", "log_E"), ("a", "log_A"), ("b", "log_B")):
+        data[name] = data.pop(short)
     data["optimizer_converged"] = data.pop("converged")
     data["converged"] = not reasons
     intervals: dict[str, Any] = {}
@@ -597,7 +601,7 @@ def _cmd_data_info(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .chapters import get_chapter, run
+    from .chapters import get_chapter, run, validate
 
     chapter = get_chapter(args.chapter)
     params: dict[str, str] = {}
@@ -605,10 +609,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if name in params:
             raise InputError(f"parameter {name!r} given twice")
         params[name] = value
+    values = validate(chapter.id, params)  # exit 2 with one line before anything runs
     out = run(chapter.id, params, output=args.output)
-    from .chapters import validate
-
-    data = {"chapter": chapter.id, "output": str(out), "parameters": validate(chapter.id, params)}
+    data = {"chapter": chapter.id, "output": str(out), "parameters": values}
     _emit(args, data, f"executed {chapter.id} -> {out}")
     return 0
 
@@ -620,6 +623,10 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     from .chapters import CHAPTERS
 
+    try:  # the chapter ids come from the book's declarations; the other commands need no book
+        chapter_ids = ", ".join(CHAPTERS)
+    except ScalingLawsError as exc:
+        chapter_ids = f"none found ({exc})"
     parser = _Parser(
         prog=PROG,
         description="Scaling Laws, Reproduced: compute-optimal allocation, losses, fits, "
@@ -708,8 +715,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "run",
         help="execute a chapter notebook with papermill",
-        description="Chapters: " + ", ".join(CHAPTERS) + ". Parameters are validated "
-        "before anything runs.",
+        description="Chapters: " + chapter_ids + ". Parameters are validated against the "
+        "declarations next to each notebook (chapters/*.params.yaml) before anything runs.",
     )
     p.add_argument("chapter", help="chapter id")
     p.add_argument(

@@ -9,7 +9,9 @@
 * :func:`anchor_exponent_bootstrap` gives that exponent an interval from the binomial
   uncertainty of the two published coverages (:data:`COVERAGE_ANCHOR_PROBLEMS`);
 * :func:`samples_for_coverage` inverts the law: the ``k`` that reaches a target coverage;
-* :func:`wilson_interval` is the binomial interval of a pass rate.
+* :func:`wilson_interval` is the binomial interval of a pass rate;
+* :func:`simulated_curves` computes coverage and majority vote of a simulated benchmark, and
+  :func:`anchor_coverage` / :func:`anchor_samples_for` read the law through two anchors with intervals.
 
 Units: ``k`` samples per problem, coverage and pass rates as fractions.
 """
@@ -32,14 +34,20 @@ from scalinglaws.validation import confidence_level, finite_array, finite_real, 
 __all__ = [
     "COVERAGE_ANCHORS",
     "COVERAGE_ANCHOR_PROBLEMS",
+    "SWE_BENCH_LITE_CHECK",
     "AnchorExponent",
     "CoverageFit",
+    "SimulatedCurves",
+    "anchor_coverage",
     "anchor_exponent_bootstrap",
+    "anchor_exponents",
+    "anchor_samples_for",
     "coverage_exponent_from_anchors",
     "coverage_law",
     "fit_coverage_law",
     "pass_at_k_matrix",
     "samples_for_coverage",
+    "simulated_curves",
     "wilson_interval",
 ]
 
@@ -67,6 +75,10 @@ COVERAGE_ANCHORS: dict[str, tuple[float, float, float, float]] = {
 #: ``math-llama3-8b``: 128 MATH test problems; the printed 98.44% = 126/128 and 41.41% = 53/128
 #: (majority vote) are exact multiples of 1/128, as for a 128-problem subset.
 COVERAGE_ANCHOR_PROBLEMS: dict[str, int] = {"swe-bench-lite": 300, "math-llama3-8b": 128}
+
+#: A third printed SWE-bench Lite point, ``(k, coverage)``, to check the two-anchor law out of sample:
+#: 5 DeepSeek-Coder-V2-Instruct samples solve 29.62% of the tasks (Brown et al. 2024, arXiv:2407.21787).
+SWE_BENCH_LITE_CHECK: tuple[float, float] = (5.0, 0.2962)
 
 
 def coverage_law(k: Any, a: float, b: float) -> np.ndarray:
@@ -394,3 +406,134 @@ def wilson_interval(
     centre = (p + z**2 / (2.0 * n)) / denom
     half = z * np.sqrt(p * (1.0 - p) / n + z**2 / (4.0 * n**2)) / denom
     return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
+
+
+# ------------------------------------------------------- the chapter's analyses, one call each
+
+
+def anchor_exponents(*, n_boot: int = 1000, seed: int = 0) -> dict[str, AnchorExponent]:
+    """:func:`anchor_exponent_bootstrap` for every published anchor of :data:`COVERAGE_ANCHORS`."""
+    return {
+        name: anchor_exponent_bootstrap(name, n_boot=n_boot, seed=seed) for name in COVERAGE_ANCHORS
+    }
+
+
+def anchor_coverage(
+    anchor: AnchorExponent, k: float, level: float = 0.95
+) -> tuple[float, tuple[float, float]]:
+    """Coverage at ``k`` samples of the law through two anchors, with its interval.
+
+    The point is ``exp(a k**b)`` of the anchors themselves; the interval is the percentile interval
+    of the same law over the anchor's replicates ``(a, b)`` (:attr:`AnchorExponent.boot`).
+    """
+    kk = finite_real(k, "k", positive=True)
+    level = confidence_level(level)
+    point = float(coverage_law(kk, anchor.a, anchor.b)[0])
+    reps = np.exp(anchor.boot[:, 0] * kk ** anchor.boot[:, 1])
+    return point, _quantiles(reps, level)
+
+
+def anchor_samples_for(
+    anchor: AnchorExponent, target: float, level: float = 0.95
+) -> tuple[float, tuple[float, float]]:
+    """Samples the anchors' law needs for coverage ``target``, with the interval over replicates."""
+    level = confidence_level(level)
+    point = samples_for_coverage(target, anchor.a, anchor.b)
+    reps = samples_for_coverage(target, *anchor.boot.T)
+    return float(point), _quantiles(reps, level)
+
+
+@dataclass(frozen=True)
+class SimulatedCurves:
+    """Coverage and majority-vote accuracy of one simulated benchmark, at a log grid of ``k``.
+
+    Attributes
+    ----------
+    ks : numpy.ndarray of int
+        Sample budgets of the coverage curve (a log grid from 1 to the samples per problem).
+    per_problem : numpy.ndarray, shape (problems, len(ks))
+        Unbiased pass@k of every problem (:func:`pass_at_k_matrix`).
+    coverage : numpy.ndarray
+        Coverage at ``ks`` (the mean of ``per_problem`` over problems).
+    vote_ks : numpy.ndarray of int
+        The budgets (a subset of ``ks``) at which the majority vote is evaluated.
+    vote : numpy.ndarray
+        Majority-vote accuracy at ``vote_ks``.
+    never : float
+        Share of problems that no sample solved (the ceiling coverage cannot pass).
+    """
+
+    ks: np.ndarray
+    per_problem: np.ndarray = field(repr=False)
+    coverage: np.ndarray
+    vote_ks: np.ndarray
+    vote: np.ndarray
+    never: float
+
+    @property
+    def k_mid(self) -> int:
+        """The vote budget in the middle of the ``k`` grid (the start of its upper half on a log scale)."""
+        return int(self.vote_ks[np.searchsorted(self.vote_ks, self.ks[len(self.ks) // 2])])
+
+    @property
+    def coverage_late(self) -> float:
+        """Coverage gained from :attr:`k_mid` to the largest ``k``."""
+        return float(self.coverage[-1] - self.coverage[np.searchsorted(self.ks, self.k_mid)])
+
+    @property
+    def vote_late(self) -> float:
+        """Majority-vote accuracy gained from :attr:`k_mid` to the largest ``k``."""
+        return float(self.vote[-1] - self.vote[list(self.vote_ks).index(self.k_mid)])
+
+    @property
+    def vote_flattens(self) -> bool:
+        """Whether the vote gains less than half as much as coverage over the upper half of ``k``."""
+        return self.vote_late < 0.5 * self.coverage_late
+
+
+def simulated_curves(
+    sim: Any,
+    *,
+    n_k: int = 12,
+    n_vote: int = 7,
+    seed: int = 0,
+    n_resamples: int = 100,
+    max_exact: int = 50,
+) -> SimulatedCurves:
+    """Coverage (pass@k) and majority-vote accuracy of a simulated benchmark (a teaching aid).
+
+    ``sim`` from :func:`scalinglaws.testtime.simulate_difficulty`. Coverage is evaluated at
+    ``n_k`` log-spaced budgets from 1 to the samples per problem (duplicates after rounding
+    dropped), the vote at ``n_vote`` of them spread evenly over the grid
+    (:func:`scalinglaws.testtime.majority_vote_accuracy` with ``n_resamples``, ``seed`` and
+    ``max_exact``).
+    """
+    from scalinglaws.testtime import majority_vote_accuracy
+
+    n = int(sim.n_samples)
+    n_k = int_at_least(n_k, "n_k", 2)
+    n_vote = int_at_least(n_vote, "n_vote", 2)
+    ks = np.unique(np.round(np.geomspace(1, n, n_k)).astype(int))
+    mat = pass_at_k_matrix(n, sim.n_correct, ks)
+    vote_ks = ks[np.unique(np.linspace(0, len(ks) - 1, n_vote).round().astype(int))]
+    vote = np.array(
+        [
+            majority_vote_accuracy(
+                sim.answers,
+                sim.correct_answer,
+                k=int(k),
+                n_resamples=n_resamples,
+                seed=seed,
+                max_exact=max_exact,
+            )
+            for k in vote_ks
+        ]
+    )
+    return SimulatedCurves(
+        ks=ks,
+        per_problem=mat,
+        coverage=mat.mean(axis=0),
+        vote_ks=vote_ks,
+        vote=vote,
+        never=float(np.mean(sim.n_correct == 0)),
+    )

@@ -26,10 +26,14 @@ from scipy.optimize import minimize, minimize_scalar
 from scipy.special import huber
 from scipy.stats import chi2
 
+from scalinglaws import validation
 from scalinglaws.errors import InputError
 from scalinglaws.laws import MUENNIGHOFF_C4, ParametricLaw, as_positive, get_parametric_law
 
 __all__ = [
+    "nearest_basin",
+    "decay_readings",
+    "allocation_under_unique_tokens",
     "PUBLISHED",
     "optimal_params_for_tokens",
     "effective_data",
@@ -420,8 +424,7 @@ def decay_interval(
         or not {"n_runs", "s_min"} <= set(profile.attrs)
     ):
         raise InputError("profile must be a DataFrame from decay_profile()")
-    if not (isinstance(level, float) and 0.5 <= level < 1):
-        raise InputError(f"level must be a number in [0.5, 1), got {level!r}")
+    validation.confidence_level(level, minimum=0.5)
     prof = profile.sort_values("R_D_star").reset_index(drop=True)
     s_min, n2 = float(profile.attrs["s_min"]), 2.0 * profile.attrs["n_runs"]
     thr = float(chi2.ppf(level, 1))
@@ -559,3 +562,49 @@ def repetition_implications(epochs: Sequence[float], readings: dict[str, float])
     return pd.DataFrame(
         rows, columns=["reading", "R_D_star", "epochs", "effective_epochs", "value"]
     )
+
+
+def nearest_basin(fit: DecayFit, R_D_star: float) -> DecayMinimum:
+    """The basin of ``fit`` whose R_D* is nearest (in log) to ``R_D_star``, e.g. the published one."""
+    r = as_positive(R_D_star, "R_D_star")
+    return min(fit.basins, key=lambda b: abs(math.log(b.R_D_star / r)))
+
+
+def decay_readings(
+    fit: DecayFit, interval: DecayInterval, published: dict[str, Any] = PUBLISHED
+) -> dict[str, float]:
+    """Three readings of R_D* the runs allow: the published constant, the global minimum and the
+    lower end of the profile interval, keyed by a label that states each value."""
+    return {
+        f"published R_D* = {published['R_D_star']:.1f}": published["R_D_star"],
+        f"global minimum R_D* = {fit.R_D_star:.2g}": fit.R_D_star,
+        f"interval's lower end R_D* = {interval.lower:.2g}": interval.lower,
+    }
+
+
+def allocation_under_unique_tokens(
+    budgets: Sequence[float], U: Any, *, unlimited: float = 1e15, params: dict[str, Any] = PUBLISHED
+) -> pd.DataFrame:
+    """:func:`optimal_under_unique_tokens` for each budget with ``U`` unique tokens, and without
+    a limit (``unlimited`` unique tokens).
+
+    Returns one row per budget: ``flops, params, tokens, epochs, tokens_per_param`` (constrained),
+    ``params_free`` (parameters with unlimited data) and ``loss_penalty`` (nats/token, constrained
+    minus unlimited loss).
+    """
+    rows = []
+    for c in budgets:
+        dc = optimal_under_unique_tokens(c, U, params)
+        free = optimal_under_unique_tokens(c, unlimited, params)
+        rows.append(
+            {
+                "flops": dc["flops"],
+                "params": dc["params"],
+                "tokens": dc["tokens"],
+                "epochs": dc["epochs"],
+                "tokens_per_param": dc["tokens_per_param"],
+                "params_free": free["params"],
+                "loss_penalty": dc["loss"] - free["loss"],
+            }
+        )
+    return pd.DataFrame(rows)

@@ -28,11 +28,13 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from scalinglaws import validation
 from scalinglaws.errors import InputError
 from scalinglaws.laws import as_positive
 from scalinglaws.trends import TrendFit
 
 __all__ = [
+    "wall_scenarios",
     "STOCK_MEDIAN",
     "STOCK_LO",
     "STOCK_HI",
@@ -66,8 +68,7 @@ def stock_lognormal(lo: float = STOCK_LO, hi: float = STOCK_HI, level: float = 0
     lo_, hi_ = as_positive(lo, "lo"), as_positive(hi, "hi")
     if not hi_ > lo_:
         raise InputError(f"hi must exceed lo, got {lo!r} and {hi!r}")
-    if not 0.0 < level < 1.0:
-        raise InputError(f"level must be in (0, 1), got {level!r}")
+    validation.confidence_level(level)
     z = norm.ppf(0.5 + level / 2.0)
     mu = 0.5 * (np.log(lo_) + np.log(hi_))
     return float(mu), float((np.log(hi_) - np.log(lo_)) / (2.0 * z))
@@ -130,10 +131,8 @@ def data_wall_mc(
     """
     if not isinstance(fit, TrendFit):
         raise InputError(f"fit must be a TrendFit, got {type(fit).__name__}")
-    if isinstance(n_mc, bool) or not isinstance(n_mc, int | np.integer) or n_mc < 100:
-        raise InputError(f"n_mc must be an integer >= 100, got {n_mc!r}")
-    if not 0.0 < level < 1.0:
-        raise InputError(f"level must be in (0, 1), got {level!r}")
+    validation.resamples(n_mc, "n_mc", minimum=100)
+    validation.confidence_level(level)
     mu, sigma = stock_lognormal(stock_lo, stock_hi)
     rng = np.random.default_rng(seed)
     k = rng.integers(0, fit.boot_slopes.size, size=int(n_mc))
@@ -184,3 +183,18 @@ def epoch_value(epochs: Any, R_D_star: float = 15.387756) -> pd.DataFrame:
     with np.errstate(invalid="ignore", divide="ignore"):
         val = np.where(e > 1, (eff - 1.0) / (e - 1.0), 1.0)
     return pd.DataFrame({"epochs": e, "effective_epochs": eff, "value_of_repeats": val})
+
+
+def wall_scenarios(
+    fit: TrendFit, *, n_mc: int = 20000, seed: int = 42, overtrain: float = 5.0
+) -> dict[str, DataWallMC]:
+    """:func:`data_wall_mc` without over-training (``"base"``), at ``overtrain`` (``"overtrain"``)
+    and at the two factors Villalobos et al. quote (``"5"``, ``"100"``), all with one ``seed``."""
+    return {
+        "base": data_wall_mc(fit, n_mc=n_mc, seed=seed),
+        "overtrain": data_wall_mc(fit, n_mc=n_mc, seed=seed, overtrain=overtrain),
+        **{
+            f"{o:g}": data_wall_mc(fit, n_mc=n_mc, seed=seed, overtrain=o)
+            for o in sorted(PAPER_OVERTRAIN_YEARS)
+        },
+    }

@@ -22,7 +22,14 @@ import pandas as pd
 from scalinglaws.coverage import wilson_interval
 from scalinglaws.errors import InputError
 
-__all__ = ["LADDER_COLUMNS", "StepGains", "effort_ladders", "effort_rank", "step_gain_bootstrap"]
+__all__ = [
+    "LADDER_COLUMNS",
+    "StepGains",
+    "effort_ladders",
+    "effort_rank",
+    "ladder_display",
+    "step_gain_bootstrap",
+]
 
 
 # ------------------------------------------------------------------ Aider effort ladders
@@ -256,3 +263,40 @@ def step_gain_bootstrap(
         seed=seed,
         n_tasks=n,
     )
+
+
+def _usd_signed(v: float) -> str:
+    return "" if np.isnan(v) else ("−" if v < 0 else "") + f"${abs(v):,.3g}"
+
+
+def ladder_display(ladders: pd.DataFrame) -> pd.DataFrame:
+    """The ladders of :func:`effort_ladders` as a table for readers (formatted strings).
+
+    Columns: model, setting, pass rate % with its 95% Wilson interval, run cost, output tokens
+    (millions), the step's gain in points and its marginal price in dollars per point ("n/a"
+    where the leaderboard records no cost or tokens, blank where there is no step).
+    """
+    if not isinstance(ladders, pd.DataFrame) or any(
+        c not in ladders.columns for c in LADDER_COLUMNS
+    ):
+        raise InputError("ladders must come from effort_ladders")
+    lad = ladders
+    out = pd.DataFrame(
+        {
+            "model": lad["family"].to_numpy(),
+            "setting": lad["setting"].to_numpy(),
+            "pass rate % [95% interval]": [
+                f"{p:.1f} [{a:.1f}, {b:.1f}]"
+                for p, a, b in zip(
+                    lad["pass_rate_pct"], lad["pass_lo_pct"], lad["pass_hi_pct"], strict=True
+                )
+            ],
+            "run cost": ["n/a" if np.isnan(v) else f"${v:,.2f}" for v in lad["cost_usd"]],
+            "output tokens": [
+                "n/a" if np.isnan(v) else f"{v / 1e6:.2f}M" for v in lad["completion_tokens"]
+            ],
+            "Δ points": ["" if np.isnan(v) else f"{v:+.1f}" for v in lad["d_points"]],
+            "$ per point": [_usd_signed(v) for v in lad["usd_per_point"]],
+        }
+    )
+    return out

@@ -30,17 +30,25 @@ from scipy.optimize import brentq
 from scalinglaws.allocation import flops_for_optimal_params, optimal_tokens
 from scalinglaws.errors import InputError
 from scalinglaws.laws import ParametricLaw, get_parametric_law
-from scalinglaws.validation import finite_array, finite_real
+from scalinglaws.validation import confidence_level, finite_array, finite_real
 
 __all__ = [
+    "INFERENCE_RATIOS",
+    "REFERENCE_SIZES",
     "LogisticLink",
+    "breakeven_by_size",
+    "breakeven_display",
     "breakeven_inference_ratio",
+    "breakeven_rises_with_success",
+    "defined_interval",
     "effective_multiplier",
     "exchange_draws",
     "exchange_table",
     "inference_flops",
     "matched_samples",
     "percentile_interval",
+    "reference_sizes",
+    "small_success",
 ]
 
 
@@ -120,6 +128,19 @@ def _check_exchange(law, link, coverage_exponent) -> tuple[ParametricLaw, float]
     return law, b
 
 
+def small_success(
+    law: Any, small_params: float, link: LogisticLink, *, tokens_per_param: float | None = None
+) -> float:
+    """Single-sample success of the small model under ``law`` and ``link`` (a MODEL).
+
+    0 or 1 means the link is saturated there: repeated sampling cannot change the success rate, so
+    :func:`effective_multiplier` has no exchange to price and returns 1.
+    """
+    law = _law(law)
+    ns = finite_real(small_params, "small_params", positive=True)
+    return float(_p1(law, link, np.array([ns]), tokens_per_param)[0])
+
+
 def effective_multiplier(
     law: Any,
     small_params: float,
@@ -141,7 +162,9 @@ def effective_multiplier(
     -------
     numpy.ndarray
         ``N_eq / N_s`` for each ``k``: ``inf`` when no model up to ``max_multiplier`` times
-        larger matches (its success is capped by the law's irreducible loss ``E``).
+        larger matches (its success is capped by the law's irreducible loss ``E``); exactly ``1``
+        when the link saturates at the small model (its single-sample success is 0 or 1, so more
+        samples change nothing and there is nothing to exchange; see :func:`small_success`).
     """
     law, b = _check_exchange(law, link, coverage_exponent)
     ns = finite_real(small_params, "small_params", positive=True)
@@ -149,9 +172,9 @@ def effective_multiplier(
     if np.any(ks < 1):
         raise InputError("samples must be >= 1")
     mmax = finite_real(max_multiplier, "max_multiplier", positive=True)
-    p_s = float(_p1(law, link, np.array([ns]), tokens_per_param)[0])
-    if not 0 < p_s < 1:
-        raise InputError(f"single-sample success of the small model is {p_s}; pick another link")
+    p_s = small_success(law, ns, link, tokens_per_param=tokens_per_param)
+    if not 0 < p_s < 1:  # saturated link: k samples succeed exactly as often as one
+        return np.ones(ks.size)
     target = np.exp(np.log(p_s) * ks**b)
 
     def gap(logm: float, t: float) -> float:
@@ -377,9 +400,97 @@ def percentile_interval(values: Any, level: float = 0.95) -> tuple[float, float]
     ok = v[~np.isnan(v)]
     if ok.size == 0 or ok.size < 0.9 * v.size:
         raise InputError(f"only {ok.size} of {v.size} replicates are defined; no interval")
-    level = finite_real(level, "level")
-    if not 0 < level < 1:
-        raise InputError(f"level must lie in (0, 1), got {level}")
+    level = confidence_level(level)
     q = (1.0 - level) / 2.0
     lo, hi = np.quantile(ok, [q, 1.0 - q], method="inverted_cdf")
     return float(lo), float(hi)
+
+
+# ------------------------------------------------------- the chapter's analyses, one call each
+
+#: Small-model sizes (parameters) of the reasoning chapter's exchange table and chart.
+REFERENCE_SIZES: tuple[float, ...] = (1e9, 3e9, 7e9, 3e10, 1e11)
+
+#: Inference demands R of the exchange chart: 57 log-spaced values from 1e-5 to 1e2.
+INFERENCE_RATIOS: np.ndarray = np.geomspace(1e-5, 1e2, 57)
+
+
+def reference_sizes(small_params: float) -> np.ndarray:
+    """:data:`REFERENCE_SIZES` with ``small_params`` added (sorted) when it is not one of them."""
+    ns = finite_real(small_params, "small_params", positive=True)
+    sizes = np.array(REFERENCE_SIZES)
+    if ns not in sizes:
+        sizes = np.sort(np.append(sizes, ns))
+    return sizes
+
+
+def breakeven_by_size(
+    law: Any,
+    sizes: Any,
+    multiplier: float,
+    link: LogisticLink,
+    coverage_exponent: float,
+    *,
+    tokens_per_param: float | None = None,
+) -> dict[float, float]:
+    """:func:`breakeven_inference_ratio` for every small-model size: ``{size: R*}``."""
+    return {
+        float(n): breakeven_inference_ratio(
+            law, float(n), multiplier, link, coverage_exponent, tokens_per_param=tokens_per_param
+        )
+        for n in finite_array(sizes, "sizes", positive=True)
+    }
+
+
+def breakeven_rises_with_success(table: pd.DataFrame, breakeven: dict[float, float]) -> bool:
+    """Whether the break-even demand rises with the small model's single-sample success.
+
+    ``table`` from :func:`exchange_table` (column ``small_p1`` per ``small_params``) and
+    ``breakeven`` from :func:`breakeven_by_size`. True when, ordered by single-sample success, the
+    break-even demands never fall and the last exceeds the first (Snell et al.'s condition: test-time
+    compute helps where the small model already has non-trivial success).
+    """
+    sizes = np.array(list(breakeven), dtype=float)
+    r = np.array(list(breakeven.values()), dtype=float)
+    p1 = table.groupby("small_params")["small_p1"].first().reindex(sizes).to_numpy()
+    r_sorted = r[np.argsort(p1, kind="stable")]
+    return bool(np.all(r_sorted[1:] >= r_sorted[:-1]) and r_sorted[-1] > r_sorted[0])
+
+
+def defined_interval(values: Any, level: float = 0.95) -> tuple[float, float] | None:
+    """:func:`percentile_interval`, or ``None`` when fewer than 90% of the replicates are defined.
+
+    Replicates are undefined (``nan``) where the link saturates (single-sample success 0 or 1): no
+    exchange exists there, so an interval over the rest would describe a different question.
+    """
+    v = np.asarray(values, dtype=float).reshape(-1)
+    ok = int((~np.isnan(v)).sum())
+    if ok == 0 or ok < 0.9 * v.size:
+        return None
+    return percentile_interval(v, level)
+
+
+def breakeven_display(
+    table: pd.DataFrame, breakeven: dict[float, float], multiplier: float
+) -> pd.DataFrame:
+    """The break-even table for readers (formatted strings), one row per small-model size.
+
+    Columns: the small model's size, its pass@1, the larger model's pass@1 and the break-even demand
+    R below which test time wins ("never" for 0, "always" for inf).
+    """
+    from scalinglaws.book import fmt_pct, fmt_sig
+
+    m = finite_real(multiplier, "multiplier", positive=True)
+    sizes = list(breakeven)
+    first = table.groupby("small_params")[["small_p1", "large_p1"]].first()
+    return pd.DataFrame(
+        {
+            "small model N_s": [fmt_sig(n, 2) for n in sizes],
+            "pass@1 small": [fmt_pct(first.loc[n, "small_p1"]) for n in sizes],
+            f"pass@1 {m:g}× larger": [fmt_pct(first.loc[n, "large_p1"]) for n in sizes],
+            "test time wins below R =": [
+                "never" if r == 0 else ("always" if np.isinf(r) else fmt_sig(r, 2))
+                for r in breakeven.values()
+            ],
+        }
+    )

@@ -1,6 +1,7 @@
-"""Helpers for the chapter "Power laws: the shape of scaling": data selection, fit windows, extrapolation.
+"""Power laws fitted on windows and extrapolated beyond them: data selection, fits, held-out errors.
 
-It holds what the first chapter needs:
+The analyses of the chapter "Power laws: the shape of scaling", one call each (its formatting and glue
+live in :mod:`scalinglaws.glue.power_laws`, its figures in :mod:`scalinglaws.figures.power_laws`):
 
 * :func:`fit_loglog` and :func:`fit_floor`: a plain power law ``y = A x^-alpha`` and a saturating
   one ``y = E + A x^-alpha``, both fitted by least squares on ``ln y`` (multiplicative noise), each
@@ -14,7 +15,11 @@ It holds what the first chapter needs:
   in linear space, many times, to compare the two estimators;
 * :func:`saturating_local_exponent`: the local log-log slope of ``L = E + A x^-alpha``;
 * :func:`holdout_errors`: the error of a prediction outside the fit window, against the distance (in
-  decades) from the window.
+  decades) from the window;
+* :func:`estimator_stats`, :func:`sliding_window_fits`, :func:`exponent_by_window`,
+  :func:`holdout_study` (a :class:`Holdout`) and :func:`porian_stored_fit`: the chapter's analyses, one
+  call each; :func:`relative_error_band`, :func:`relative_band_width` and :func:`band_coverage` read a
+  fit's bootstrap band at held-out points.
 
 Units: ``N`` parameters (total, as published for Pythia), ``C`` FLOP, losses in nats.
 """
@@ -43,12 +48,30 @@ __all__ = [
     "simulate_log_vs_linear",
     "saturating_local_exponent",
     "holdout_errors",
+    "PORIAN_DATASETS",
+    "PORIAN_LABEL",
+    "porian_stored_fit",
+    "estimator_stats",
+    "sliding_window_fits",
+    "WINDOW_LAWS",
+    "exponent_by_window",
+    "relative_error_band",
+    "relative_band_width",
+    "band_coverage",
+    "Holdout",
+    "holdout_study",
 ]
 
 #: Compute window of Porian et al.'s fit of ``L*(C) = E + A C^-alpha``: ``1e16 < C < 5e17`` FLOP
 #: (``fit_loss_with_saturation(fit_min_flop=1e16, fit_max_flop=5e17)`` in ``analysis.py`` of
 #: formll/resolving-scaling-law-discrepancies at commit 0dc60d91).
 PORIAN_FIT_WINDOW: tuple[float, float] = (1e16, 5e17)
+
+#: Porian et al.'s two training sets: the ``dataset`` codes of their tables and their names.
+PORIAN_DATASETS: dict[str, str] = {"rw": "RefinedWeb", "owt2": "OpenWebText2"}
+
+#: Porian et al.'s final, fully corrected configuration (their ``label`` column).
+PORIAN_LABEL = "Optimizer tuning (no decay)"
 
 
 def _int(value: Any, name: str, minimum: int) -> int:
@@ -120,7 +143,7 @@ def lambada_cross_entropy(evals: pd.DataFrame, step: int | None = None) -> pd.Da
 def optimal_losses(
     pairs: pd.DataFrame,
     dataset: str = "rw",
-    label: str = "Optimizer tuning (no decay)",
+    label: str = PORIAN_LABEL,
     loss_source: str = "val",
 ) -> pd.DataFrame:
     """Compute-optimal loss ``L*(C)`` of one Porian et al. (2024) configuration, sorted by C.
@@ -163,6 +186,42 @@ def optimal_losses(
     )
     out["in_porian_window"] = (out["flops"] > lo) & (out["flops"] < hi)
     return out
+
+
+def porian_stored_fit(
+    fit_results: pd.DataFrame,
+    dataset: str = "rw",
+    label: str = PORIAN_LABEL,
+    loss_source: str = "val",
+    variant: str = "basic",
+) -> pd.Series:
+    """Porian et al.'s own fit of ``L*(C) = E + A C^-alpha`` for one configuration, as stored.
+
+    Parameters
+    ----------
+    fit_results : DataFrame
+        ``scalinglaws.data.load("porian_compute_optimal", "fit_results")``.
+    dataset, label, loss_source, variant : str
+        The configuration; ``variant="basic"`` is the fit on their window ``1e16 < C < 5e17`` FLOP.
+
+    Returns
+    -------
+    Series
+        The stored row (``E`` in nats/token, ``A``, ``alpha``, ...).
+    """
+    _columns(fit_results, ("dataset", "label", "loss_source", "variant"), "fit_results")
+    rows = fit_results[
+        (fit_results["dataset"] == dataset)
+        & (fit_results["label"] == label)
+        & (fit_results["loss_source"] == loss_source)
+        & (fit_results["variant"] == variant)
+    ]
+    if rows.empty:
+        raise InputError(
+            f"no stored fit for dataset={dataset!r}, label={label!r}, "
+            f"loss_source={loss_source!r}, variant={variant!r}"
+        )
+    return rows.iloc[0]
 
 
 # ------------------------------------------------------------------------------ simulation
@@ -246,6 +305,38 @@ def simulate_log_vs_linear(
         a_lin, ok = _linear_space_fit(x, np.exp(ly), (np.log(A), alpha))
         rows.append({"sim": i, "method": "linear space", "alpha_hat": a_lin, "converged": ok})
     return pd.DataFrame(rows)
+
+
+def estimator_stats(sim: pd.DataFrame, truth: float) -> pd.DataFrame:
+    """Mean, spread and error of each estimator's fitted exponents in a simulation.
+
+    Parameters
+    ----------
+    sim : DataFrame
+        :func:`simulate_log_vs_linear` output.
+    truth : float
+        The true exponent of the simulation.
+
+    Returns
+    -------
+    DataFrame
+        One row per ``method`` (sorted): ``mean`` and ``std`` of ``alpha_hat`` (failed fits left
+        out), ``se`` (``std / sqrt(data sets)``, the standard error of the mean), ``rmse`` (root
+        mean square of ``alpha_hat - truth``) and ``converged`` (fraction of fits that converged).
+    """
+    _columns(sim, ("method", "alpha_hat", "converged"), "sim")
+    try:
+        truth = float(truth)
+    except (TypeError, ValueError):
+        raise InputError(f"truth must be a number, got {truth!r}") from None
+    groups = sim.groupby("method")
+    stats = groups["alpha_hat"].agg(["mean", "std"])
+    stats["se"] = stats["std"] / np.sqrt(groups.size())
+    stats["rmse"] = pd.Series(
+        {m: float(np.sqrt(np.mean((a - truth) ** 2))) for m, a in groups["alpha_hat"]}
+    )
+    stats["converged"] = groups["converged"].mean()
+    return stats
 
 
 # --------------------------------------------------------------------------- extrapolation
@@ -382,6 +473,29 @@ class LawFit:
         mid = self.predict(x)
         return np.minimum(lo, mid), np.maximum(hi, mid)
 
+    def summary(self, digits: int = 3) -> str:
+        """One line for a reader: the law, exponent (and floor) with intervals, convergence.
+
+        ``digits`` decimals for ``alpha`` and ``E``; ``A`` to 3 significant digits.
+        """
+        level = f"{self.level:.0%}"
+
+        def ci(lo: float, hi: float) -> str:
+            return f"[{lo:.{digits}f}, {hi:.{digits}f}]"
+
+        parts = [f"alpha = {self.alpha:.{digits}f} {ci(*self.alpha_ci)}"]
+        if self.law == "saturating":
+            parts.append(f"E = {self.E:.{digits}f} {ci(*self.E_ci)}")
+        parts.append(f"A = {self.A:.3g}")
+        form = (
+            "saturating law E + A x^-alpha" if self.law == "saturating" else "power law A x^-alpha"
+        )
+        return (
+            f"{form} fitted to {self.n} points: {', '.join(parts)} "
+            f"({level} bootstrap intervals, {self.n_boot} resamples); "
+            f"{'converged' if self.converged else 'did NOT converge'}"
+        )
+
 
 def _xy(x: Any, y: Any, n_min: int) -> tuple[np.ndarray, np.ndarray]:
     x = _positive(x, "x")
@@ -494,3 +608,249 @@ def fit_floor(x: Any, y: Any, *, n_boot: int = 400, seed: int = 42, level: float
     n_boot, seed, level = _boot_args(n_boot, seed, level)
     fit = fit_saturating_power_law(x, y, n_boot, seed, level=level, bootstrap="residual")
     return _result(fit, np.log(x), np.log(y))
+
+
+# ------------------------------------------------------------------- the chapter's analyses
+
+
+def sliding_window_fits(
+    table: pd.DataFrame,
+    k: int,
+    *,
+    x: str = "params",
+    y: str = "xent",
+    label: str = "size",
+    n_boot: int = 400,
+    seed: int = 42,
+) -> pd.DataFrame:
+    """Plain power laws fitted to every run of ``k`` consecutive rows of ``table``.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Sorted by ``x`` (e.g. :func:`lambada_cross_entropy` output).
+    k : int
+        Rows per window (>= 3, at most ``len(table)``).
+    x, y, label : str
+        Columns of the abscissa, the value and a row label (for the window's name).
+    n_boot, seed
+        As in :func:`fit_loglog`.
+
+    Returns
+    -------
+    DataFrame
+        One row per window, in order: ``window`` ("first–last" labels), ``N_mid`` (geometric
+        mean of ``x``), ``alpha``, ``lo``, ``hi`` (bootstrap interval of alpha), ``converged``.
+    """
+    _columns(table, (x, y, label), "table")
+    k = _int(k, "k", 3)
+    if k > len(table):
+        raise InputError(f"k must be at most the number of rows ({len(table)}), got {k}")
+    rows = []
+    for i in range(len(table) - k + 1):
+        sub = table.iloc[i : i + k]
+        f = fit_loglog(sub[x], sub[y], n_boot=n_boot, seed=seed)
+        rows.append(
+            {
+                "window": f"{sub[label].iloc[0]}–{sub[label].iloc[-1]}",
+                "N_mid": float(np.exp(np.log(sub[x]).mean())),
+                "alpha": f.alpha,
+                "lo": f.alpha_ci[0],
+                "hi": f.alpha_ci[1],
+                "converged": f.converged,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+#: Names of the two laws in :func:`exponent_by_window` (saturating first).
+WINDOW_LAWS: tuple[str, str] = ("saturating: E + A·C^-α", "plain: A·C^-α")
+
+
+def exponent_by_window(
+    curve: pd.DataFrame, *, first: int = 5, n_boot: int = 400, seed: int = 42
+) -> pd.DataFrame:
+    """Both laws refitted on ever larger windows of the smallest compute budgets.
+
+    Parameters
+    ----------
+    curve : DataFrame
+        :func:`optimal_losses` output (sorted by ``flops``).
+    first : int
+        Budgets in the smallest window (>= 4, the saturating law's minimum).
+    n_boot, seed
+        As in :func:`fit_loglog`.
+
+    Returns
+    -------
+    DataFrame
+        Two rows per window (laws :data:`WINDOW_LAWS`): ``C_max`` (largest budget in the window,
+        FLOP), ``law``, ``alpha``, ``lo``, ``hi`` (bootstrap interval) and ``converged``.
+    """
+    _columns(curve, ("flops", "loss_star"), "curve")
+    first = _int(first, "first", 4)
+    rows = []
+    for m in range(first, len(curve) + 1):
+        part = curve.iloc[:m]
+        fs = fit_floor(part["flops"], part["loss_star"], n_boot=n_boot, seed=seed)
+        fp = fit_loglog(part["flops"], part["loss_star"], n_boot=n_boot, seed=seed)
+        c_top = float(part["flops"].max())
+        for law, f in zip(WINDOW_LAWS, (fs, fp), strict=True):
+            rows.append(
+                {
+                    "C_max": c_top,
+                    "law": law,
+                    "alpha": f.alpha,
+                    "lo": f.alpha_ci[0],
+                    "hi": f.alpha_ci[1],
+                    "converged": f.converged,
+                }
+            )
+    if not rows:
+        raise InputError(f"curve has fewer than first={first} budgets")
+    return pd.DataFrame(rows)
+
+
+def relative_error_band(fit: LawFit, x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Relative prediction error ``(pred - y) / y`` at the two ends of the fit's bootstrap band.
+
+    Returns ``(lo, hi)`` arrays, one value per ``x``: the errors the band allows at each point.
+    """
+    x = _positive(x, "x")
+    y = _positive(y, "y")
+    lo, hi = fit.interval(x)
+    return (lo - y) / y, (hi - y) / y
+
+
+def relative_band_width(fit: LawFit, x: Any) -> np.ndarray:
+    """Width of the fit's bootstrap band relative to its prediction, ``(hi - lo) / pred``, at ``x``."""
+    lo, hi = fit.interval(x)
+    return (hi - lo) / fit.predict(x)
+
+
+def band_coverage(fit: LawFit, x: Any, y: Any) -> int:
+    """How many of the points ``(x, y)`` lie inside the fit's bootstrap band (ends included)."""
+    y = _positive(y, "y")
+    lo, hi = fit.interval(x)
+    return int(np.sum((y >= lo) & (y <= hi)))
+
+
+@dataclass(frozen=True)
+class Holdout:
+    """Both laws fitted on the smallest budgets of a loss curve and checked on the others.
+
+    Attributes
+    ----------
+    curve : DataFrame
+        The whole curve (:func:`optimal_losses`).
+    n_fit : int
+        Budgets used by the fits (the first ``n_fit`` rows).
+    c_fit_max : float
+        Largest budget in the fit window (FLOP).
+    sat, pw : LawFit
+        Saturating and plain power law fitted on the window.
+    err_sat, err_pw : DataFrame
+        :func:`holdout_errors` of each law at every budget.
+    """
+
+    curve: pd.DataFrame
+    n_fit: int
+    c_fit_max: float
+    sat: LawFit
+    pw: LawFit
+    err_sat: pd.DataFrame
+    err_pw: pd.DataFrame
+
+    @property
+    def held_out(self) -> pd.DataFrame:
+        """The budgets the fits did not see."""
+        return self.curve.iloc[self.n_fit :]
+
+    def near(self, law: str) -> pd.Series:
+        """Error row (:func:`holdout_errors`) of ``law`` ("sat" or "pw") at the first held-out budget."""
+        err = self._errors(law)
+        return err[~err["in_fit"]].iloc[0]
+
+    def far(self, law: str) -> pd.Series:
+        """Error row of ``law`` ("sat" or "pw") at the largest budget."""
+        return self._errors(law).iloc[-1]
+
+    def fit(self, law: str) -> LawFit:
+        """The fit of ``law`` ("sat" or "pw")."""
+        if law not in ("sat", "pw"):
+            raise InputError(f"law must be 'sat' or 'pw', got {law!r}")
+        return self.sat if law == "sat" else self.pw
+
+    def _errors(self, law: str) -> pd.DataFrame:
+        self.fit(law)
+        return self.err_sat if law == "sat" else self.err_pw
+
+    def error_band(self, law: str, where: str) -> tuple[float, float]:
+        """Relative error allowed by ``law``'s band at the ``where`` ("near" or "far") budget."""
+        if where not in ("near", "far"):
+            raise InputError(f"where must be 'near' or 'far', got {where!r}")
+        row = self.near(law) if where == "near" else self.far(law)
+        lo, hi = relative_error_band(self.fit(law), [row["x"]], [row["y"]])
+        return float(lo[0]), float(hi[0])
+
+    def coverage(self, law: str) -> int:
+        """Held-out budgets whose measured loss lies inside ``law``'s bootstrap band."""
+        out = self.held_out
+        return band_coverage(self.fit(law), out["flops"], out["loss_star"].to_numpy())
+
+    def bands_widen(self) -> bool:
+        """Whether both bands are relatively wider at the largest budget than at the window's edge."""
+        c_top = float(self.curve["flops"].max())
+        return all(
+            relative_band_width(f, [c_top])[0] > relative_band_width(f, [self.c_fit_max])[0]
+            for f in (self.sat, self.pw)
+        )
+
+    def table(self) -> pd.DataFrame:
+        """Measured and predicted loss at every budget, with each law's relative error."""
+        return pd.DataFrame(
+            {
+                "C (FLOP)": self.curve["flops"].to_numpy(),
+                "used": np.where(self.err_sat["in_fit"], "fitted", "held out"),
+                "L* measured": self.curve["loss_star"].to_numpy(),
+                "saturating": self.err_sat["y_pred"].to_numpy(),
+                "plain": self.err_pw["y_pred"].to_numpy(),
+                "error saturating": self.err_sat["rel_error"].to_numpy(),
+                "error plain": self.err_pw["rel_error"].to_numpy(),
+            }
+        )
+
+
+def holdout_study(curve: pd.DataFrame, n_fit: int, *, n_boot: int = 400, seed: int = 42) -> Holdout:
+    """Fit both laws on the ``n_fit`` smallest budgets of ``curve``; predict the rest.
+
+    ``n_fit`` is capped at ``len(curve) - 2`` so that at least two budgets are held out.
+
+    Parameters
+    ----------
+    curve : DataFrame
+        :func:`optimal_losses` output (sorted by ``flops``).
+    n_fit : int
+        Budgets to fit on (>= 4).
+    n_boot, seed
+        As in :func:`fit_loglog`.
+    """
+    _columns(curve, ("flops", "loss_star"), "curve")
+    n_fit = min(_int(n_fit, "n_fit", 4), len(curve) - 2)
+    part = curve.iloc[:n_fit]
+    sat = fit_floor(part["flops"], part["loss_star"], n_boot=n_boot, seed=seed)
+    pw = fit_loglog(part["flops"], part["loss_star"], n_boot=n_boot, seed=seed)
+    c_fit_max = float(part["flops"].max())
+    return Holdout(
+        curve=curve,
+        n_fit=n_fit,
+        c_fit_max=c_fit_max,
+        sat=sat,
+        pw=pw,
+        err_sat=holdout_errors(
+            curve["flops"], curve["loss_star"], sat.predict(curve["flops"]), c_fit_max
+        ),
+        err_pw=holdout_errors(
+            curve["flops"], curve["loss_star"], pw.predict(curve["flops"]), c_fit_max
+        ),
+    )

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scalinglaws import compute
+from scalinglaws import compute, validation
 from scalinglaws.allocation import compute_optimal
 from scalinglaws.errors import InputError
 from scalinglaws.laws import DEFAULT_LAW, get_parametric_law, law_label
@@ -35,6 +35,13 @@ __all__ = [
     "benchmark_counts",
     "GPT3_TOKENS",
     "EPOCH_NAMES",
+    "GADRE_DATASETS",
+    "gpt3_table",
+    "optimal_size_exponent",
+    "tokens_at_optimal_size",
+    "tokens_at_optimal_size_interval",
+    "benchmark_models",
+    "gpts_above_trend",
 ]
 
 #: Names of the four GPT rows of :data:`scalinglaws.compute.GPT_SERIES` in Epoch AI's notable-models data.
@@ -225,12 +232,9 @@ def fit_benchmark_sigmoid(
         raise InputError("flops must be positive finite numbers")
     if not np.all(np.isfinite(y) & (y >= 0) & (y <= 1)):
         raise InputError("score must be finite fractions in [0, 1]")
-    if isinstance(n_boot, bool) or not isinstance(n_boot, int | np.integer) or n_boot < 10:
-        raise InputError(f"n_boot must be an integer >= 10, got {n_boot!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise InputError(f"seed must be an integer >= 0, got {seed!r}")
-    if isinstance(level, bool) or not isinstance(level, int | float) or not 0 < level < 1:
-        raise InputError(f"level must be a number in (0, 1), got {level!r}")
+    validation.resamples(n_boot)
+    validation.seed(seed)
+    validation.confidence_level(level)
     x = np.log10(c)
     lower, upper = [0.0, x.min() - 5.0, 1e-3], [0.99, x.max() + 10.0, 20.0]
 
@@ -439,8 +443,7 @@ def chinchilla_band(
         raise InputError(f"flops must be positive finite numbers, got {flops!r}") from None
     if c.size == 0 or not np.all(np.isfinite(c) & (c > 0)):
         raise InputError("flops must be positive finite numbers")
-    if isinstance(level, bool) or not isinstance(level, float) or not 0.5 <= level < 1:
-        raise InputError(f"level must be a number in [0.5, 1), got {level!r}")
+    validation.confidence_level(level, minimum=0.5)
     laws = law_samples(n_boot, seed)
     g = np.array([law.G for law in laws])[:, None]
     a = np.array([law.a for law in laws])[:, None]
@@ -449,3 +452,112 @@ def chinchilla_band(
     canonical = get_parametric_law(DEFAULT_LAW)
     mid = canonical.G * (c / 6.0) ** canonical.a
     return pd.DataFrame({"flops": c, "params": mid, "lo": lo, "hi": hi})
+
+
+# ------------------------------------------------------------------ helpers of the chapter's sections
+#: Display names of Gadre et al.'s training sets (the ``dataset`` column of ``gadre_overtraining``).
+GADRE_DATASETS: dict[str, str] = {
+    "rpj": "RedPajama",
+    "c4_original": "C4",
+    "rw_original": "RefinedWeb",
+}
+
+#: Columns of :func:`gpt3_table`: (column of :func:`gpt3_family`, header, display format).
+_GPT3_TABLE: tuple[tuple[str, str, str | None], ...] = (
+    ("name", "Model", None),
+    ("d_model_printed", "d_model", None),
+    ("n_heads", "Heads", None),
+    ("d_head", "d_head", None),
+    ("n_params_printed", "Params (2.1)", "{:.3g}"),
+    ("n_params_recomputed", "Params (recomputed)", "{:.4g}"),
+    ("n_params_table_d1", "Params (D.1)", "{:.4g}"),
+    ("flops_printed", "FLOP (D.1)", "{:.3g}"),
+    ("flops_6nd", "FLOP = 6ND", "{:.4g}"),
+    ("tokens_per_param", "Tokens/param", "{:.1f}"),
+)
+
+
+def gpt3_table(family: pd.DataFrame) -> pd.DataFrame:
+    """Table 2.1 recomputed, for display: :func:`gpt3_family` with readable headers and rounding.
+
+    Parameter counts and FLOP to 3 (printed) or 4 (recomputed) significant digits, tokens per
+    parameter to one decimal, and a ``Flag`` column marking the rows whose heads x head
+    dimension differ from the printed width. Indexed by model name.
+    """
+    cols = {c for c, _, _ in _GPT3_TABLE} | {"typo"}
+    if not isinstance(family, pd.DataFrame) or not cols <= set(family.columns):
+        raise InputError("family must be the table returned by gpt3_family()")
+    show = family[[c for c, _, _ in _GPT3_TABLE]].copy()
+    show.columns = [h for _, h, _ in _GPT3_TABLE]
+    show["Flag"] = np.where(family["typo"] != "", "heads × d_head ≠ d_model", "")
+    for _, header, spec in _GPT3_TABLE:
+        if spec is not None:
+            show[header] = show[header].map(spec.format)
+    return show.set_index("Model")
+
+
+def optimal_size_exponent(*, n_boot: int = 1000, seed: int = 42, level: float = 0.95) -> Any:
+    """Exponent ``a`` of ``N_opt ∝ C^a`` of the canonical law, with its bootstrap interval.
+
+    Returns the :class:`scalinglaws.uncertainty.Interval` of ``law.a`` over the canonical law's
+    ``n_boot`` resamples (:func:`scalinglaws.uncertainty.propagate`).
+    """
+    from scalinglaws.uncertainty import propagate
+
+    return propagate(_exponent_a, n_boot=n_boot, seed=seed, level=level)
+
+
+def _exponent_a(law: Any) -> float:
+    return law.a
+
+
+def tokens_at_optimal_size(n_params: float, law: Any = DEFAULT_LAW) -> float:
+    """Tokens ``D`` of the compute-optimal allocation whose size is ``n_params`` under ``law``.
+
+    Finds the budget at which ``n_params`` is compute-optimal
+    (:func:`scalinglaws.allocation.flops_for_optimal_params`) and returns that budget's optimal
+    token count (:func:`scalinglaws.allocation.compute_optimal`).
+    """
+    from scalinglaws.allocation import flops_for_optimal_params
+
+    return compute_optimal(flops_for_optimal_params(n_params, law), law).tokens
+
+
+def tokens_at_optimal_size_interval(
+    n_params: float, *, n_boot: int = 1000, seed: int = 42, level: float = 0.95
+) -> Any:
+    """:func:`tokens_at_optimal_size` under the canonical law, with its bootstrap interval."""
+    from functools import partial
+
+    from scalinglaws.uncertainty import propagate
+
+    return propagate(
+        partial(tokens_at_optimal_size, n_params), n_boot=n_boot, seed=seed, level=level
+    )
+
+
+def benchmark_models(base: pd.DataFrame, benchmark: str) -> pd.DataFrame:
+    """The rows of Ruan et al.'s base table that enter the benchmark fit: compute > 0 and a score.
+
+    The count equals :func:`benchmark_counts` ``["with_score"]``.
+    """
+    benchmark_counts(base, benchmark)  # checks the table and the column
+    bench = base.dropna(subset=["flops", benchmark])
+    return bench[bench["flops"] > 0].copy()
+
+
+def gpts_above_trend(models: pd.DataFrame, fit: Any) -> list[str]:
+    """Names (Epoch's) of GPT-1 to GPT-4 whose compute lies above ``fit``'s line in their year.
+
+    ``models`` is the Epoch notable-models table, ``fit`` a compute
+    :class:`scalinglaws.trends.TrendFit`.
+    """
+    from scalinglaws.trends import select_models
+
+    rows = select_models(models, start="2018-01-01", end="2024-12-31")
+    rows = rows[rows["model"].isin(list(EPOCH_NAMES.values()))]
+    return [
+        m
+        for m, y, v in zip(rows["model"], rows["year"], rows["log10_value"], strict=True)
+        if v > fit.predict_log10(y)
+    ]

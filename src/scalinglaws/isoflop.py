@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from scalinglaws import validation
 from scalinglaws.bootstrap import resample_indices
 from scalinglaws.errors import InputError
 from scalinglaws.validation import positive_array
@@ -224,10 +225,8 @@ def fit_allocation_exponents(
         )
     if c.size < 3 or np.unique(c).size < 2:
         raise InputError(f"need at least 3 budgets with 2 distinct values, got {c.size}")
-    if isinstance(n_boot, bool) or not isinstance(n_boot, int | np.integer) or n_boot < 0:
-        raise InputError(f"n_boot must be a non-negative integer, got {n_boot!r}")
-    if not 0 < level < 1:
-        raise InputError(f"level must be in (0, 1), got {level!r}")
+    validation.resamples(n_boot, minimum=0)
+    validation.confidence_level(level)
     x, yn, yd = np.log(c), np.log(n), np.log(d)
     a, ia, r2a = _ols(x, yn)
     b, ib, r2b = _ols(x, yd)
@@ -346,10 +345,8 @@ def ratio_at(
     if c.size < 3 or np.unique(c).size < 2:
         raise InputError(f"need at least 3 budgets with 2 distinct values, got {c.size}")
     at_c = positive_array(at, "at")
-    if isinstance(n_boot, bool) or not isinstance(n_boot, int | np.integer) or n_boot < 10:
-        raise InputError(f"n_boot must be an integer >= 10, got {n_boot!r}")
-    if not 0 < level < 1:
-        raise InputError(f"level must be in (0, 1), got {level!r}")
+    validation.resamples(n_boot)
+    validation.confidence_level(level)
     x, y = np.log(c), np.log(d / n)
     slope, icpt, _ = _ols(x, y)
     idx = resample_indices(c.size, int(n_boot), int(seed))

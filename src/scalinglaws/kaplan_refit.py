@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from scalinglaws import validation
 from scalinglaws.data import PYTHIA_PARAMS
 from scalinglaws.errors import DataError, InputError
 from scalinglaws.validation import positive_array as _positive
@@ -53,6 +54,15 @@ __all__ = [
     "KAPLAN_EQ64_ALPHA_C_MIN",
     "kaplan_rule_readings",
     "approach1_params",
+    "HOFFMANN_D4_FLOPS",
+    "CANONICAL_CLOUD",
+    "SAMPLE_EFFICIENCY_LOSS",
+    "tokens_to_reach",
+    "canonical_allocation",
+    "exponent_drop",
+    "size_ordering",
+    "late_gain",
+    "exponent_summary",
 ]
 
 #: Porian et al.'s label of the configuration that reproduces Kaplan et al. (Table 2, row 1).
@@ -80,17 +90,11 @@ PYTHIA_TASKS: tuple[str, ...] = (
 
 
 def _int_param(value: Any, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise InputError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
+    return validation.int_at_least(value, name, minimum)
 
 
 def _level(level: Any) -> float:
-    if isinstance(level, bool) or not isinstance(level, int | float) or not math.isfinite(level):
-        raise InputError(f"level must be a number in (0, 1), got {level!r}")
-    if not 0.0 < level < 1.0:
-        raise InputError(f"level must be a number in (0, 1), got {level!r}")
-    return float(level)
+    return validation.confidence_level(level)
 
 
 def _frame(df: Any, columns: list[str], name: str) -> pd.DataFrame:
@@ -621,3 +625,117 @@ def approach1_params(flops: Any) -> float:
             f"flops {c:.3g} outside Table 3 ({math.exp(lc[0]):.3g} to {math.exp(lc[-1]):.3g})"
         )
     return float(math.exp(np.interp(math.log(c), lc, ln)))
+
+
+# ------------------------------------------------------------------ helpers of the Kaplan chapter
+#: Hoffmann et al. 2022, App. D.4: the budget (FLOP) of their direct test of Kaplan's rule.
+HOFFMANN_D4_FLOPS = 1e21
+
+#: Resamples of the canonical law's bootstrap cloud used for its intervals in the Kaplan chapter
+#: (the chapter's ``n_boot`` is capped at this; see :func:`canonical_allocation`).
+CANONICAL_CLOUD = 4000
+
+#: The loss level (nats/token) at which the Kaplan chapter compares how many tokens a 1e8- and a
+#: 1e9-parameter model need under L(N, D) (eq 1.5): reached by both.
+SAMPLE_EFFICIENCY_LOSS = 3.0
+
+
+def tokens_to_reach(n: Any, loss: Any, law: Any = None) -> float:
+    """Tokens D at which Kaplan's L(N, D) (eq 1.5, Table 2 constants) reaches ``loss``.
+
+    ``inf`` when a model of ``n`` non-embedding parameters cannot reach ``loss`` with any amount
+    of data (its L(N) floor is at or above ``loss``). ``law`` defaults to
+    :data:`scalinglaws.laws.KAPLAN`.
+    """
+    from scalinglaws.laws import KAPLAN, KaplanLaw
+
+    law = KAPLAN if law is None else law
+    if not isinstance(law, KaplanLaw):
+        raise InputError(f"law must be a KaplanLaw, got {type(law).__name__}")
+    n_, loss_ = _scalar(n, "n"), _scalar(loss, "loss")
+    rest = loss_ ** (1.0 / law.nd_alpha_D) - (law.nd_N_c / n_) ** (law.nd_alpha_N / law.nd_alpha_D)
+    return law.nd_D_c / rest if rest > 0 else math.inf
+
+
+def canonical_allocation(
+    flops: Any, quantity: str, *, n_boot: int = CANONICAL_CLOUD, seed: int = 42, level: float = 0.95
+) -> Any:
+    """The canonical law's compute-optimal ``quantity`` at ``flops`` with its bootstrap interval.
+
+    ``quantity`` is ``"params"`` (total parameters), ``"tokens"`` or ``"tokens_per_param"`` of
+    :func:`scalinglaws.allocation.compute_optimal`; the interval comes from
+    :func:`scalinglaws.uncertainty.propagate` over ``min(n_boot, CANONICAL_CLOUD)`` resamples of
+    the canonical law (seeded). Returns an :class:`scalinglaws.uncertainty.Interval`.
+    """
+    from scalinglaws import uncertainty
+    from scalinglaws.allocation import compute_optimal
+
+    if quantity not in ("params", "tokens", "tokens_per_param"):
+        raise InputError(
+            f"quantity must be 'params', 'tokens' or 'tokens_per_param', got {quantity!r}"
+        )
+    c = _scalar(flops, "flops")
+    n = _int_param(n_boot, "n_boot", 50)
+    return uncertainty.propagate(
+        lambda law: getattr(compute_optimal(c, law), quantity),
+        n_boot=min(n, CANONICAL_CLOUD),
+        seed=seed,
+        level=level,
+    )
+
+
+def exponent_drop(before: FrontierFit, after: FrontierFit) -> tuple[float, tuple[float, float]]:
+    """How much the frontier exponent falls from ``before`` to ``after``, with a paired interval.
+
+    Both fits must come from the same bootstrap draws (same ``n_boot``, ``seed`` and method, as
+    when the same runs are fitted under two parameter counts); the interval is the ``level``
+    percentile interval of the replicate-by-replicate differences.
+    """
+    for name, fit in (("before", before), ("after", after)):
+        if not isinstance(fit, FrontierFit):
+            raise InputError(f"{name} must be a FrontierFit, got {type(fit).__name__}")
+    if before.boot_exponents.shape != after.boot_exponents.shape or before.level != after.level:
+        raise InputError("before and after must share their bootstrap size and level")
+    q = [(1 - before.level) / 2, (1 + before.level) / 2]
+    lo, hi = np.quantile(before.boot_exponents - after.boot_exponents, q)
+    return before.exponent - after.exponent, (float(lo), float(hi))
+
+
+def size_ordering(acc: pd.DataFrame, *, from_step: int = 1000) -> pd.Series:
+    """Per checkpoint from ``from_step`` on: is mean accuracy increasing with model size?
+
+    ``acc`` from :func:`pythia_accuracy` (sorted by parameters); returns a boolean Series indexed
+    by step.
+    """
+    _frame(acc, ["params", "step", "mean_acc"], "acc")
+    late = acc[acc["step"] >= from_step].sort_values(["params", "step"], kind="stable")
+    if late.empty:
+        raise InputError(f"no checkpoint at or after step {from_step}")
+    return late.groupby("step")["mean_acc"].apply(lambda s: bool(s.is_monotonic_increasing))
+
+
+def late_gain(acc: pd.DataFrame, *, from_step: int = 13000) -> pd.Series:
+    """Per model size: mean accuracy at its last checkpoint minus at its first from ``from_step``.
+
+    ``acc`` from :func:`pythia_accuracy`; returns a Series indexed by size (fractions, not points).
+    """
+    _frame(acc, ["size", "step", "mean_acc"], "acc")
+    late = acc[acc["step"] >= from_step]
+    if late.empty:
+        raise InputError(f"no checkpoint at or after step {from_step}")
+    return late.groupby("size", sort=False)["mean_acc"].agg(lambda s: s.iloc[-1] - s.iloc[0])
+
+
+def exponent_summary(steps: pd.DataFrame, fits: dict[str, FrontierFit]) -> pd.DataFrame:
+    """One row per data set: the refitted frontier exponent of Porian et al.'s Kaplan reproduction.
+
+    ``steps`` from :func:`scalinglaws.reconcile.porian_steps`, ``fits`` data set -> the chart's
+    :func:`fit_frontier`. Columns: ``dataset``, ``a`` with ``a_lo``/``a_hi`` (weighted fit,
+    parametric bootstrap), ``a_table2`` (Porian et al.'s printed value), ``r2``; rounded to 3
+    decimals for display.
+    """
+    _frame(steps, ["label", "dataset", "a", "a_lo", "a_hi", "a_table2"], "steps")
+    rows = steps[steps["label"] == KAPLAN_LABEL].set_index("dataset")
+    out = rows.loc[list(fits), ["a", "a_lo", "a_hi", "a_table2"]].astype("float64")
+    out["r2"] = [fits[ds].r2 for ds in out.index]
+    return out.round(3).reset_index()

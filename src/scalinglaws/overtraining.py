@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import OptimizeWarning, curve_fit, least_squares
 
+from scalinglaws import validation
 from scalinglaws.errors import InputError
 from scalinglaws.laws import as_positive
 
@@ -228,8 +229,7 @@ class OvertrainingFit:
         (``eta = alpha / 2``, ``a = A 6**eta``, ``b = B 6**eta``); replicates with a non-finite
         constant are left out.
         """
-        if not (isinstance(level, float) and 0.0 < level < 1.0):
-            raise InputError(f"level must be a number in (0, 1), got {level!r}")
+        validation.confidence_level(level)
         A, B, alpha, E = (self.boot[:, i] for i in range(4))
         eta = alpha / 2.0
         with np.errstate(all="ignore"):
@@ -258,8 +258,7 @@ def fit_overtraining(
     y = np.atleast_1d(as_positive(L, "L"))
     if not (n.shape == m.shape == y.shape) or n.size < 4:
         raise InputError("N, M and L must be equal-length arrays with at least 4 runs")
-    if isinstance(n_boot, bool) or not isinstance(n_boot, int | np.integer) or n_boot < 10:
-        raise InputError(f"n_boot must be an integer >= 10, got {n_boot!r}")
+    validation.resamples(n_boot)
     p, cost, ok = _fit_once(n, m, y)
     fitted = _nd_form(p, n, m)
     sd = float(np.sqrt(2.0 * cost / max(n.size - 4, 1)))
@@ -384,8 +383,7 @@ def downstream_interval(
     Returns ``{"epsilon": (lo, hi), "k": (lo, hi), "gamma": (lo, hi), "error": (lo, hi)}``, the
     last two arrays over the targets ``(N, M)`` (fractions).
     """
-    if not (isinstance(level, float) and 0.0 < level < 1.0):
-        raise InputError(f"level must be a number in (0, 1), got {level!r}")
+    validation.confidence_level(level)
     consts, preds = downstream_bootstrap(fit, L, err, N, M, seed=seed)
     q = [(1 - level) / 2, (1 + level) / 2]
     c_lo, c_hi = np.quantile(consts, q, axis=0)

@@ -46,8 +46,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
-from scipy import optimize
+from scipy import optimize, special
 
+from scalinglaws import validation
 from scalinglaws.errors import InputError
 
 try:  # the compiled kernel (setup.py builds it where a C compiler is available)
@@ -128,9 +129,7 @@ def _as_positive_array(name: str, values: Any) -> np.ndarray:
         arr = arr.reshape(-1)
     if not np.all(np.isfinite(arr)):
         raise InputError(f"{name} must be finite, got NaN or inf")
-    if np.any(arr <= 0):
-        bad = arr[arr <= 0][0]
-        raise InputError(f"{name} must be positive, got {bad:g}")
+    validation.require_positive(arr, name)
     return arr
 
 
@@ -193,8 +192,8 @@ def check_identifiable(N: Any, D: Any, L: Any) -> None:
 
 
 def _huber(r: np.ndarray, delta: float) -> np.ndarray:
-    ar = np.abs(r)
-    return np.where(ar <= delta, 0.5 * r * r, delta * (ar - 0.5 * delta))
+    """Huber loss: ``r**2 / 2`` for ``|r| <= delta``, ``delta * (|r| - delta / 2)`` outside."""
+    return special.huber(delta, r)
 
 
 def huber_objective(
@@ -290,9 +289,7 @@ class _Problem:
         r = np.log(s)
         r -= self.logL  # residual of log-loss
         c = np.clip(r, -delta, delta)  # Huber derivative
-        # Huber value: c * (r - c/2) is r^2/2 inside the band and delta(|r| - delta/2) outside
-        r -= 0.5 * c
-        r *= c
+        r = special.huber(delta, r)  # Huber value (the C kernel computes c * (r - c/2), equal)
         if W is not None:
             r *= W
             c *= W

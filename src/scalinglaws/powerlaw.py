@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 from scipy import optimize
 
+from scalinglaws import validation
 from scalinglaws.bootstrap import resample_indices
 from scalinglaws.errors import InputError
 
@@ -132,8 +133,8 @@ def _arr(name: str, v: Any, *, positive: bool = True) -> np.ndarray:
         raise InputError(f"{name} must be numeric") from None
     if not np.all(np.isfinite(a)):
         raise InputError(f"{name} must be finite, got NaN or inf")
-    if positive and np.any(a <= 0):
-        raise InputError(f"{name} must be positive, got {a[a <= 0][0]:g}")
+    if positive:
+        validation.require_positive(a, name)
     return a
 
 
@@ -152,12 +153,10 @@ def _pair(x: Any, y: Any, xname: str, yname: str, min_points: int, ypos: bool = 
 
 
 def _check(n_boot: Any, seed: Any, level: Any) -> None:
-    if isinstance(n_boot, bool) or not isinstance(n_boot, int | np.integer) or n_boot < 0:
-        raise InputError(f"n_boot must be a non-negative integer, got {n_boot!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise InputError(f"seed must be a non-negative integer, got {seed!r}")
-    if not (isinstance(level, float | int) and 0 < level < 1):
-        raise InputError(f"level must be in (0, 1), got {level!r}")
+    """``n_boot >= 0`` (0 = no bootstrap, NaN intervals), a seed >= 0 and a level in (0, 1)."""
+    validation.resamples(n_boot, minimum=0)
+    validation.seed(seed)
+    validation.confidence_level(level)
 
 
 def _r2(y: np.ndarray, yhat: np.ndarray) -> float:

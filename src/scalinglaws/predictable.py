@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from scalinglaws import validation
 from scalinglaws.errors import InputError
 from scalinglaws.powerlaw import fit_power_law, fit_saturating_power_law
 
@@ -47,22 +48,17 @@ def _arr(value: Any, name: str, *, positive: bool = True) -> np.ndarray:
         raise InputError(f"{name} must be an array of finite numbers, got {value!r}") from None
     if arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr)):
         raise InputError(f"{name} must be a 1-D array of finite numbers")
-    if positive and not np.all(arr > 0):
-        raise InputError(f"{name} must be positive, got minimum {arr.min()!r}")
+    if positive:
+        validation.require_positive(arr, name)
     return arr
 
 
 def _int_param(value: Any, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise InputError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
+    return validation.int_at_least(value, name, minimum)
 
 
 def _level(level: Any) -> float:
-    ok = not isinstance(level, bool) and isinstance(level, int | float) and math.isfinite(level)
-    if not ok or not 0.0 < level < 1.0:
-        raise InputError(f"level must be a number in (0, 1), got {level!r}")
-    return float(level)
+    return validation.confidence_level(level)
 
 
 @dataclass(frozen=True)

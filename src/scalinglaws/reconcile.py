@@ -25,13 +25,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from scalinglaws import validation
+from scalinglaws.allocation import compute_optimal, inference_aware, inference_aware_for_target
+from scalinglaws.bootstrap import bootstrap_parametric
 from scalinglaws.errors import InputError
-from scalinglaws.laws import get_parametric_law
+from scalinglaws.laws import ParametricLaw, get_parametric_law
+from scalinglaws.significance import chi2_test
+from scalinglaws.uncertainty import propagate
 from scalinglaws.validation import positive_array as _positive
 
 __all__ = [
@@ -53,6 +59,19 @@ __all__ = [
     "KaplanStudy",
     "simulate_kaplan_study",
     "kaplan_study_exponents",
+    "implied_inference_demand",
+    "bootstrap_laws",
+    "refit_tokens_per_param",
+    "optimum_intervals",
+    "inference_intervals",
+    "implied_demand_interval",
+    "inference_sweep",
+    "CHINCHILLA_MODEL",
+    "GOPHER_MODEL",
+    "chinchilla_vs_gopher",
+    "porian_extrapolations",
+    "porian_extra_fits",
+    "chi2_other_seeds",
 ]
 
 #: The five set-ups of Porian et al. 2024 (Table 2, Fig. 1 panels a-e), in order.
@@ -124,12 +143,9 @@ KAPLAN_NONEMB_RANGE: tuple[float, float] = (10**2.9, 10**9.2)
 
 
 def _check_seed_boot(n_boot: Any, seed: Any, level: Any) -> tuple[int, int, float]:
-    if isinstance(n_boot, bool) or not isinstance(n_boot, int | np.integer) or n_boot < 10:
-        raise InputError(f"n_boot must be an integer >= 10, got {n_boot!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise InputError(f"seed must be a non-negative integer, got {seed!r}")
-    if isinstance(level, bool) or not isinstance(level, float | int) or not 0 < level < 1:
-        raise InputError(f"level must be a number in (0, 1), got {level!r}")
+    validation.resamples(n_boot)
+    validation.seed(seed)
+    validation.confidence_level(level)
     return int(n_boot), int(seed), float(level)
 
 
@@ -577,3 +593,186 @@ def implied_inference_demand(law: Any, params: Any, tokens: Any) -> float:
     n0, d0 = float(n[0]), float(d[0])
     ratio = (law.alpha * law.A * n0**-law.alpha) / (law.beta * law.B * d0**-law.beta)
     return float(3.0 * d0 * (ratio - 1.0))
+
+
+# ------------------------------------------- the Chinchilla chapter's analyses, one call each
+def _law_of(row: Any, name: str) -> Any:
+    return ParametricLaw(
+        name=name, E=row.E, A=row.A, B=row.B, alpha=row.alpha, beta=row.beta, citation="bootstrap"
+    )
+
+
+def bootstrap_laws(estimates: pd.DataFrame, limit: int | None = None) -> list[Any]:
+    """The first ``limit`` (default all) rows of a parametric bootstrap as Chinchilla-form laws.
+
+    ``estimates`` is :attr:`scalinglaws.bootstrap.BootstrapResult.estimates` of
+    :func:`~scalinglaws.bootstrap.bootstrap_parametric` (columns ``E, A, B, alpha, beta``); law
+    ``i`` is named ``boot<i>``, e.g. to propagate the bootstrap into
+    :func:`kaplan_study_exponents`. Rows are taken as they are: a resample with a non-finite or
+    non-positive constant raises :class:`~scalinglaws.errors.InputError` (no silent filter).
+    """
+    if not isinstance(estimates, pd.DataFrame) or not {"E", "A", "B", "alpha", "beta"} <= set(
+        estimates.columns
+    ):
+        raise InputError("estimates must have columns E, A, B, alpha, beta")
+    rows = estimates if limit is None else estimates.head(limit)
+    return [_law_of(r, f"boot{i}") for i, r in enumerate(rows.itertuples())]
+
+
+def refit_tokens_per_param(flops: float, estimates: pd.DataFrame) -> np.ndarray:
+    """Compute-optimal tokens per parameter at ``flops`` for every finite bootstrap resample.
+
+    ``estimates`` as in :func:`bootstrap_laws`; resamples with a non-finite constant are left
+    out. The percentile interval of the result is the refit's interval of ``D*/N*``.
+    """
+    if not isinstance(estimates, pd.DataFrame) or not {"E", "A", "B", "alpha", "beta"} <= set(
+        estimates.columns
+    ):
+        raise InputError("estimates must have columns E, A, B, alpha, beta")
+    return np.array(
+        [
+            compute_optimal(flops, _law_of(r, "boot")).tokens_per_param
+            for r in estimates.itertuples()
+            if np.all(np.isfinite([r.E, r.A, r.B, r.alpha, r.beta]))
+        ]
+    )
+
+
+def _optimum_field(law: Any, *, flops: float, key: str) -> float:
+    return getattr(compute_optimal(flops, law), key)
+
+
+def _inference_field(law: Any, *, target_params: float, inference_tokens: float, key: str) -> float:
+    return getattr(inference_aware_for_target(law, target_params, inference_tokens), key)
+
+
+def optimum_intervals(
+    flops: float,
+    keys: Sequence[str] = ("params", "tokens_per_param"),
+    *,
+    n_boot: int = 4000,
+    seed: int = 42,
+) -> dict[str, Any]:
+    """The canonical law's compute-optimal allocation at ``flops`` with 95% intervals.
+
+    One :func:`scalinglaws.uncertainty.propagate` per field of
+    :class:`~scalinglaws.allocation.Allocation` in ``keys`` (same ``n_boot``, ``seed``): key ->
+    :class:`~scalinglaws.uncertainty.Interval`.
+    """
+    return {
+        key: propagate(partial(_optimum_field, flops=flops, key=key), n_boot=n_boot, seed=seed)
+        for key in keys
+    }
+
+
+def inference_intervals(
+    target_params: float,
+    inference_tokens: float,
+    keys: Sequence[str] = ("params", "train_tokens", "savings"),
+    *,
+    n_boot: int = 4000,
+    seed: int = 42,
+) -> dict[str, Any]:
+    """Sardana et al.'s inference-aware optimum under the canonical law, with 95% intervals.
+
+    The target is the loss of the compute-optimal ``target_params`` model, the demand
+    ``inference_tokens`` (:func:`scalinglaws.allocation.inference_aware_for_target`); one
+    :func:`~scalinglaws.uncertainty.propagate` per field in ``keys``: key -> Interval.
+    """
+    return {
+        key: propagate(
+            partial(
+                _inference_field,
+                target_params=target_params,
+                inference_tokens=inference_tokens,
+                key=key,
+            ),
+            n_boot=n_boot,
+            seed=seed,
+        )
+        for key in keys
+    }
+
+
+def implied_demand_interval(
+    params: float, tokens: float, *, n_boot: int = 4000, seed: int = 42
+) -> Any:
+    """:func:`implied_inference_demand` under the canonical law with its 95% interval (Interval)."""
+    return propagate(
+        partial(_implied_demand_of, params=params, tokens=tokens), n_boot=n_boot, seed=seed
+    )
+
+
+def _implied_demand_of(law: Any, *, params: float, tokens: float) -> float:
+    return implied_inference_demand(law, params, tokens)
+
+
+def inference_sweep(law: Any, loss: float, demands: Sequence[float]) -> pd.DataFrame:
+    """:func:`scalinglaws.allocation.inference_aware` at a fixed ``loss`` for each demand (tokens).
+
+    One row per demand with the fields of
+    :class:`~scalinglaws.allocation.InferenceAwareResult`.
+    """
+    if len(demands) == 0:
+        raise InputError("demands must not be empty")
+    return pd.DataFrame([inference_aware(law, loss, d).to_dict() for d in demands])
+
+
+#: Chinchilla (70B parameters, 1.4T tokens) and Gopher (280B, 300B), Hoffmann et al. 2022 Table 1.
+CHINCHILLA_MODEL = (70e9, 1.4e12)
+GOPHER_MODEL = (280e9, 300e9)
+
+
+def chinchilla_vs_gopher(named_laws: Sequence[tuple[str, Any]]) -> pd.DataFrame:
+    """Each law's predicted loss (nats/token) for Chinchilla and Gopher, and the gap.
+
+    ``named_laws``: ``(label, law)`` pairs. Columns ``Law``, ``Chinchilla 70B / 1.4T``,
+    ``Gopher 280B / 300B``, ``Gopher − Chinchilla`` (Gopher's loss minus Chinchilla's).
+    """
+    if not named_laws:
+        raise InputError("named_laws must not be empty")
+    cg = pd.DataFrame(
+        {
+            "Law": [n for n, _ in named_laws],
+            "Chinchilla 70B / 1.4T": [float(law.loss(*CHINCHILLA_MODEL)) for _, law in named_laws],
+            "Gopher 280B / 300B": [float(law.loss(*GOPHER_MODEL)) for _, law in named_laws],
+        }
+    )
+    cg["Gopher − Chinchilla"] = cg["Gopher 280B / 300B"] - cg["Chinchilla 70B / 1.4T"]
+    return cg
+
+
+def porian_extrapolations(
+    optimal_pairs: pd.DataFrame, steps: Sequence[int] = (1, 5), *, n_boot: int, seed: int
+) -> dict[int, dict[str, float]]:
+    """:func:`porian_fit` of the RefinedWeb set-ups numbered ``steps`` (1-5): step -> fit."""
+    return {
+        k: porian_fit(
+            optimal_pairs, PORIAN_SOURCES["rw"], PORIAN_STEPS[k - 1], n_boot=n_boot, seed=seed
+        )
+        for k in steps
+    }
+
+
+def porian_extra_fits(
+    optimal_pairs: pd.DataFrame, *, n_boot: int, seed: int
+) -> dict[tuple[str, str], dict[str, float]]:
+    """:func:`porian_fit` of every configuration in :data:`PORIAN_EXTRA`: (file, label) -> fit."""
+    return {key: porian_fit(optimal_pairs, *key, n_boot=n_boot, seed=seed) for key in PORIAN_EXTRA}
+
+
+def chi2_other_seeds(
+    N: Any, D: Any, L: Any, law: Any, fit: Any, *, n_boot: int, seeds: Sequence[int]
+) -> list[float]:
+    """Besiroglu et al.'s χ² statistic of ``law`` against ``fit``, one bootstrap per seed.
+
+    For each seed, :func:`scalinglaws.bootstrap.bootstrap_parametric` of ``(N, D, L)`` warm-started
+    at ``fit`` and :func:`scalinglaws.significance.chi2_test`; the spread shows how much of the
+    statistic is Monte Carlo noise of the bootstrap covariance.
+    """
+    return [
+        chi2_test(
+            bootstrap_parametric(N, D, L, n_boot=n_boot, seed=s, fit=fit, progress=False), law, fit
+        ).statistic
+        for s in seeds
+    ]

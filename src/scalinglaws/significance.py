@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from scalinglaws import validation
 from scalinglaws.errors import InputError
 from scalinglaws.parametric import fit_parametric, huber_objective, validate_nd_loss
 
@@ -94,9 +95,7 @@ def log_vector(params: Any) -> np.ndarray:
         return v
     try:
         if all(has(k) for k in ("A", "B", "E")):
-            lin = [float(get(k)) for k in ("A", "B", "E")]
-            if min(lin) <= 0:
-                raise InputError("A, B and E must be positive")
+            lin = [validation.positive(float(get(k)), k) for k in ("A", "B", "E")]
             v = [math.log(x) for x in lin] + [float(get("alpha")), float(get("beta"))]
         else:
             v = [float(get(k)) for k in _NAMES]

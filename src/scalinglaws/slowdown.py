@@ -18,11 +18,13 @@ Units: C in FLOP, loss in nats/token (on the law's own data set and tokenizer).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from scalinglaws import validation
 from scalinglaws.allocation import compute_optimal
 from scalinglaws.errors import InputError
 from scalinglaws.laws import DEFAULT_LAW, ParametricLaw, as_positive, get_parametric_law
@@ -37,7 +39,13 @@ __all__ = [
     "drops_above_floor",
     "frontier_band",
     "ladder_intervals",
+    "CHINCHILLA_FLOPS",
+    "BudgetLadder",
+    "budget_ladder",
 ]
+
+#: The Chinchilla/Gopher training budget, 5.76e23 FLOP (Hoffmann et al. 2022, Table 3).
+CHINCHILLA_FLOPS: float = 5.76e23
 
 
 def _law(law: Any) -> ParametricLaw:
@@ -167,8 +175,7 @@ def frontier_band(
     from scalinglaws.uncertainty import law_samples
 
     c = np.atleast_1d(np.asarray(as_positive(C, "flops"), dtype=np.float64))
-    if not (isinstance(level, float) and 0.5 <= level < 1):
-        raise InputError(f"level must be a number in [0.5, 1), got {level!r}")
+    validation.confidence_level(level, minimum=0.5)
     cloud = np.stack(
         [np.asarray(frontier_loss(c, lw)).reshape(-1) for lw in law_samples(n_boot, seed)]
     )
@@ -199,8 +206,7 @@ def ladder_intervals(
     """
     from scalinglaws.uncertainty import law_samples
 
-    if not (isinstance(level, float) and 0.5 <= level < 1):
-        raise InputError(f"level must be a number in [0.5, 1), got {level!r}")
+    validation.confidence_level(level, minimum=0.5)
 
     def row(lw: ParametricLaw) -> list[float]:
         l0 = float(frontier_loss(start_flops, lw))
@@ -234,3 +240,64 @@ def ladder_intervals(
             "share_unreachable": float(np.mean(np.isinf(cloud[:, 4]))),
         }
     ).set_index("quantity")
+
+
+@dataclass(frozen=True)
+class BudgetLadder:
+    """A loss-drop ladder from one budget, how many drops fit, and (canonical law) its intervals.
+
+    Attributes
+    ----------
+    law : ParametricLaw
+        The law the ladder is built on.
+    ladder : DataFrame
+        :func:`loss_drop_ladder` with ``n_steps`` drops.
+    n_fit : int
+        Whole drops of ``delta`` that fit above the floor (:func:`drops_above_floor`).
+    n_steps : int
+        Drops taken: ``min(max_steps, n_fit)``.
+    delta, start_flops : float
+        Drop (nats/token) and starting budget (FLOP).
+    intervals : DataFrame or None
+        :func:`ladder_intervals` when ``law`` is the canonical law; None for a historical law
+        (the book's bootstrap is that of the canonical law).
+    """
+
+    law: ParametricLaw
+    ladder: pd.DataFrame
+    n_fit: int
+    n_steps: int
+    delta: float
+    start_flops: float
+    intervals: pd.DataFrame | None
+
+    @property
+    def is_canonical(self) -> bool:
+        """Whether the ladder is built on the canonical law (and so carries intervals)."""
+        return self.intervals is not None
+
+
+def budget_ladder(
+    law: Any = DEFAULT_LAW,
+    *,
+    delta: Any = 0.05,
+    start_flops: Any = CHINCHILLA_FLOPS,
+    max_steps: int = 5,
+    n_boot: int = 1000,
+    seed: int = 42,
+) -> BudgetLadder:
+    """Up to ``max_steps`` drops of ``delta`` from the optimum at ``start_flops``, with intervals.
+
+    Takes as many drops as fit above the floor (at most ``max_steps``); for the canonical law
+    also the bootstrap intervals of :func:`ladder_intervals` (``n_boot``, ``seed``).
+    """
+    lw = _law(law)
+    n_fit = drops_above_floor(lw, start_flops=start_flops, delta=delta)
+    n_steps = min(max_steps, n_fit)
+    ladder = loss_drop_ladder(lw, start_flops=start_flops, delta=delta, n_steps=n_steps)
+    intervals = None
+    if lw.name == get_parametric_law(DEFAULT_LAW).name:
+        intervals = ladder_intervals(
+            start_flops=start_flops, delta=delta, n_steps=n_steps, n_boot=n_boot, seed=seed
+        )
+    return BudgetLadder(lw, ladder, n_fit, n_steps, float(delta), float(start_flops), intervals)

@@ -5,10 +5,14 @@ The chapter "What to scale next" puts four numbers side by side: how fast traini
 what the next fixed drop in loss costs (:mod:`scalinglaws.slowdown`), and what test-time compute is
 worth in parameters (:mod:`scalinglaws.exchange`). The helpers here convert between those units:
 compute multipliers into years of trend growth, a loss step into tokens and a share of the text
-stock, a parameter multiplier into a training-compute multiplier. :func:`next_step_uncertainty` and
-:func:`law_interval` give the canonical law's numbers their bootstrap intervals
-(:mod:`scalinglaws.uncertainty`), counting a resample that cannot reach a target as an unbounded
-value rather than leaving it out.
+stock (:func:`stock_shares`), a parameter multiplier into a training-compute multiplier.
+:func:`next_step_uncertainty` and :func:`law_interval` give the canonical law's numbers their
+bootstrap intervals (:mod:`scalinglaws.uncertainty`), counting a resample that cannot reach a
+target as an unbounded value rather than leaving it out; :func:`frontier_loss_interval` and
+:func:`reducible_loss_interval` do so for the loss at a budget and its distance to the floor
+(:func:`reducible_loss`). :func:`exchange_rate` prices test-time samples in parameters, training
+compute and years, and reports a saturated link as having nothing to exchange.
+The chapter's formatting and glue live in :mod:`scalinglaws.glue.what_next`.
 
 Units: ``C`` FLOP, ``N`` parameters (all, as in the Chinchilla-form laws), ``D`` tokens, loss in
 nats/token, growth as a factor per year.
@@ -22,21 +26,29 @@ from typing import Any
 
 import numpy as np
 
+from scalinglaws import validation
 from scalinglaws.allocation import compute_optimal, flops_for_optimal_params
-from scalinglaws.datawall import STOCK_MEDIAN
+from scalinglaws.datawall import STOCK_HI, STOCK_LO, STOCK_MEDIAN
 from scalinglaws.errors import InputError
+from scalinglaws.exchange import LogisticLink, effective_multiplier, small_success
 from scalinglaws.laws import DEFAULT_LAW, ParametricLaw, as_positive, get_parametric_law
 from scalinglaws.slowdown import flops_for_loss, frontier_loss
 from scalinglaws.trends import TrendFit
 from scalinglaws.uncertainty import Interval, law_samples, percentile_interval, propagate
 
 __all__ = [
+    "ExchangeRate",
     "LossStep",
     "StepUncertainty",
     "compute_multiplier_for_params",
+    "exchange_rate",
+    "frontier_loss_interval",
     "law_interval",
     "next_loss_step",
     "next_step_uncertainty",
+    "reducible_loss",
+    "reducible_loss_interval",
+    "stock_shares",
     "years_of_trend",
 ]
 
@@ -254,8 +266,7 @@ def next_step_uncertainty(
         raise InputError("start_flops and delta must be single numbers")
     if not isinstance(fit, TrendFit):
         raise InputError(f"fit must be a TrendFit, got {type(fit).__name__}")
-    if not (isinstance(level, float) and 0.5 <= level < 1):
-        raise InputError(f"level must be a number in [0.5, 1), got {level!r}")
+    validation.confidence_level(level, minimum=0.5)
     laws = law_samples(n_boot, seed)
     vals = np.array([_step_values(lw, c0, d) for lw in laws])
     slopes = np.asarray(fit.boot_slopes, dtype=np.float64)
@@ -290,3 +301,165 @@ def law_interval(f: Any, *, n_boot: int = 4000, seed: int = 42, level: float = 0
     """``f(canonical law)`` with its percentile interval, an unbounded result counted as ``inf``:
     :func:`scalinglaws.uncertainty.propagate` with ``unbounded="keep"``."""
     return propagate(f, n_boot=n_boot, seed=seed, level=level, unbounded="keep")
+
+
+def reducible_loss(law: Any, start_flops: Any) -> float:
+    """Loss left above the floor: ``frontier_loss(start_flops, law) - law.E`` (nats/token).
+
+    A fixed loss step larger than this cannot be bought at any budget under ``law``.
+    """
+    lw = _law(law)
+    return float(frontier_loss(_single_budget(start_flops), lw) - lw.E)
+
+
+def _single_budget(start_flops: Any) -> float:
+    c0 = as_positive(start_flops, "start_flops")
+    if not isinstance(c0, float):
+        raise InputError("start_flops must be a single number")
+    return c0
+
+
+def frontier_loss_interval(
+    start_flops: Any, *, n_boot: int = 4000, seed: int = 42, level: float = 0.95
+) -> Interval:
+    """Compute-optimal loss at ``start_flops`` under the canonical law, with its bootstrap interval.
+
+    :func:`scalinglaws.uncertainty.propagate` of :func:`scalinglaws.slowdown.frontier_loss`
+    (nats/token).
+    """
+    c0 = _single_budget(start_flops)
+    return propagate(lambda law: frontier_loss(c0, law), n_boot=n_boot, seed=seed, level=level)
+
+
+def reducible_loss_interval(
+    start_flops: Any, *, n_boot: int = 4000, seed: int = 42, level: float = 0.95
+) -> Interval:
+    """:func:`reducible_loss` under the canonical law, with its bootstrap interval (nats/token)."""
+    c0 = _single_budget(start_flops)
+    return propagate(
+        lambda law: frontier_loss(c0, law) - law.E, n_boot=n_boot, seed=seed, level=level
+    )
+
+
+def stock_shares(tokens: Any) -> tuple[float, float, float]:
+    """``tokens`` as a share of the stock of public text: (median, low end, high end).
+
+    Villalobos et al. 2024's stock (:mod:`scalinglaws.datawall`): the median share divides by
+    the median stock, the low end by the stock's high estimate and the high end by its low
+    estimate (its 90% interval). ``tokens = inf`` (no finite training set) gives ``inf``.
+    """
+    try:
+        t = float(tokens)
+    except (TypeError, ValueError):
+        raise InputError(f"tokens must be a single number, got {tokens!r}") from None
+    if not t > 0:
+        raise InputError(f"tokens must be positive, got {tokens!r}")
+    return t / STOCK_MEDIAN, t / STOCK_HI, t / STOCK_LO
+
+
+@dataclass(frozen=True)
+class ExchangeRate:
+    """What ``samples`` samples from a small model are worth in parameters, compute, years (MODEL).
+
+    Attributes
+    ----------
+    law : str
+        Law used.
+    small_params : float
+        The small model (parameters).
+    samples : int
+        Samples ``k`` drawn from it.
+    small_success : float
+        Its single-sample success under the assumed link.
+    saturated : bool
+        The link is saturated at the small model (success exactly 0 or 1): more samples change
+        nothing, there is no exchange to price and every value below is ``nan``.
+    multiplier : float
+        ``N_eq / N_s``: one sample from a ``multiplier``-times larger model matches the ``k``
+        samples; ``inf`` if no model up to a billion times larger does.
+    interval : Interval or None
+        ``multiplier`` over the canonical law's bootstrap resamples (an unbounded end is ``inf``);
+        ``None`` for printed constants (no cloud) or a saturated link. The link is assumed, so
+        this is not the whole uncertainty.
+    compute_multiplier : float
+        Training compute of that larger model, compute-optimal, relative to the small one.
+    years, years_ci : float, tuple of float
+        Years of the compute trend that deliver ``compute_multiplier`` (point, and at the two
+        ends of the trend's growth interval).
+    """
+
+    law: str
+    small_params: float
+    samples: int
+    small_success: float
+    saturated: bool
+    multiplier: float
+    interval: Interval | None
+    compute_multiplier: float
+    years: float
+    years_ci: tuple[float, float]
+
+    @property
+    def priced(self) -> bool:
+        """Whether there is a finite exchange rate to quote (not saturated, a model matches)."""
+        return not self.saturated and math.isfinite(self.multiplier)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict of the fields."""
+        return asdict(self)
+
+
+def exchange_rate(
+    law: Any,
+    small_params: Any,
+    samples: int,
+    link: LogisticLink,
+    coverage_exponent: float,
+    fit: TrendFit,
+    *,
+    n_boot: int = 4000,
+    seed: int = 42,
+    level: float = 0.95,
+) -> ExchangeRate:
+    """Price ``samples`` samples from a ``small_params`` model in parameters, compute and years.
+
+    :func:`scalinglaws.exchange.effective_multiplier` under ``law`` and the assumed ``link``
+    (coverage exponent ``coverage_exponent``), :func:`compute_multiplier_for_params` for the
+    training compute of the matching model, and ``fit`` (a compute-growth
+    :class:`~scalinglaws.trends.TrendFit`) for the years. Under the canonical law the multiplier
+    gets its interval over the law's ``n_boot`` ``seed``-ed resamples (:func:`law_interval`).
+    A saturated link (:func:`scalinglaws.exchange.small_success` exactly 0 or 1) is reported as
+    such, never as an error: there is nothing to exchange.
+    """
+    lw = _law(law)
+    if not isinstance(fit, TrendFit):
+        raise InputError(f"fit must be a TrendFit, got {type(fit).__name__}")
+    if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 1:
+        raise InputError(f"samples must be a positive integer, got {samples!r}")
+    ns = as_positive(small_params, "small_params")
+    if not isinstance(ns, float):
+        raise InputError("small_params must be a single number")
+    p_s = small_success(lw, ns, link)
+    saturated = not 0 < p_s < 1
+
+    def multiplier_of(lawx: ParametricLaw) -> float:
+        return float(effective_multiplier(lawx, ns, [samples], link, coverage_exponent)[0])
+
+    if saturated:
+        nan = math.nan
+        return ExchangeRate(lw.name, ns, int(samples), p_s, True, nan, None, nan, nan, (nan, nan))
+    mult = multiplier_of(lw)
+    canonical = lw.name == _law(DEFAULT_LAW).name
+    iv = law_interval(multiplier_of, n_boot=n_boot, seed=seed, level=level) if canonical else None
+    if math.isfinite(mult):
+        comp = float(compute_multiplier_for_params(lw, mult))
+        lo_g, hi_g = fit.growth_ci
+        years = float(years_of_trend(comp, fit.growth_per_year))
+        years_ci = (
+            float(years_of_trend(comp, hi_g)) if hi_g > 1 else math.inf,
+            float(years_of_trend(comp, lo_g)) if lo_g > 1 else math.inf,
+        )
+    else:
+        comp = years = math.inf
+        years_ci = (math.inf, math.inf)
+    return ExchangeRate(lw.name, ns, int(samples), p_s, False, mult, iv, comp, years, years_ci)

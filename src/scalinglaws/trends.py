@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from scalinglaws import validation
 from scalinglaws.errors import InputError
 
 __all__ = [
@@ -253,9 +254,7 @@ def _finite(value: Any, name: str) -> float | np.ndarray:
 
 
 def _int_param(value: Any, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise InputError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
+    return validation.int_at_least(value, name, minimum)
 
 
 def _ols(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

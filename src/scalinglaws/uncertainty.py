@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from scalinglaws import validation
 from scalinglaws.errors import InputError
 from scalinglaws.laws import DEFAULT_LAW, ParametricLaw, get_parametric_law
 
@@ -49,11 +50,9 @@ class Interval:
 
 
 def _check(n_boot: Any, seed: Any) -> tuple[int, int]:
-    if not (isinstance(n_boot, int | np.integer) and not isinstance(n_boot, bool) and n_boot >= 50):
-        raise InputError(f"n_boot must be an integer >= 50, got {n_boot!r}")
-    if not (isinstance(seed, int | np.integer) and not isinstance(seed, bool) and seed >= 0):
-        raise InputError(f"seed must be a non-negative integer, got {seed!r}")
-    return int(n_boot), int(seed)
+    """``n_boot`` >= 50 (stricter than the library's 10: a 95% percentile interval of the
+    canonical law needs at least one resample beyond each end) and a seed >= 0."""
+    return validation.resamples(n_boot, minimum=50), validation.seed(seed)
 
 
 @functools.lru_cache(maxsize=4)
@@ -148,8 +147,9 @@ def propagate(
     """
     if not callable(f):
         raise InputError("f must be a function of a law")
-    if not (isinstance(level, float) and 0.5 <= level < 1):
+    if not isinstance(level, float):  # an int is never a level in [0.5, 1)
         raise InputError(f"level must be a number in [0.5, 1), got {level!r}")
+    level = validation.confidence_level(level, minimum=0.5)
     if unbounded not in ("drop", "keep"):
         raise InputError(f"unbounded must be 'drop' or 'keep', got {unbounded!r}")
     laws = law_samples(n_boot, seed)

@@ -14,16 +14,10 @@ from scalinglaws.errors import InputError
 from scalinglaws.laws import law_label
 from scalinglaws.trends import TrendFit, select_models, trend_band
 
-__all__ = ["compute_step_wall", "compute_step_wall_parts"]
+__all__ = ["compute_step_wall"]
 
 
-def compute_step_wall(fit: TrendFit, models: pd.DataFrame, wall: DataWallMC, **kw) -> charts.Figure:
-    """The figure of :func:`compute_step_wall_parts` (same arguments)."""
-    parts = compute_step_wall_parts(fit, models, wall, **kw)
-    return charts.figure(parts.pop("chart"), **parts)
-
-
-def compute_step_wall_parts(
+def compute_step_wall(
     fit: TrendFit,
     models: pd.DataFrame,
     wall: DataWallMC,
@@ -33,17 +27,14 @@ def compute_step_wall_parts(
     loss_step: float,
     law: str,
     years: tuple[float, float] = (2010.0, 2034.0),
-) -> dict:
+) -> charts.Figure:
     """Compute trend with its band, the budgets before and after the next loss step, the data wall.
 
     ``fit`` is the compute-growth :class:`~scalinglaws.trends.TrendFit` of ``models`` (the Epoch
     table; its points are redrawn from ``fit``'s window), ``wall`` the data-wall Monte Carlo,
     ``start_flops`` today's budget and ``step_flops`` the budget after a ``loss_step`` drop
     (nats/token) under ``law``; ``step_flops = inf`` (the step is impossible under the law)
-    leaves that line out and says so in the caption.
-
-    Returns the keyword arguments of :func:`scalinglaws.charts.figure`: ``chart``, ``title``,
-    ``caption``, ``alt``.
+    leaves that line out and says so in the caption. ``years`` is the range of the x axis.
     """
     if not isinstance(fit, TrendFit):
         raise InputError(f"fit must be a TrendFit, got {type(fit).__name__}")
@@ -113,8 +104,8 @@ def compute_step_wall_parts(
         else f"Dashed line: the starting budget. No budget reaches the next {loss_step:g}-nat "
         f"loss step under the {label} law: it would go below the law's irreducible loss."
     )
-    return dict(
-        chart=charts.layer(wall_rect, area, line, dots, rules, wall_rule),
+    return charts.figure(
+        charts.layer(wall_rect, area, line, dots, rules, wall_rule),
         title=(
             "Compute trend, the next loss step and the data wall"
             if possible
