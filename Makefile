@@ -37,7 +37,7 @@ NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb) $(wildcard book/*.ipynb))
 help:
 	@sed -n '2,14p' Makefile | sed 's/^# \{0,1\}//'
 
-$(STAMP): requirements.lock pyproject.toml setup.py src/scalinglaws/_native.c
+$(STAMP): requirements.lock pyproject.toml setup.py src/scalinglaws/fitting/_native.c
 	@test -n "$(PYTHON)" || { echo "error: python3.11 (or python3) not found"; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
@@ -69,10 +69,10 @@ book: static verify-data cache-check
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests --ignore=tests/browser -m "not corners"
 
-# Every chapter at the ends of its declared parameter ranges (tests/test_corners.py), and every exercise run
-# from the visible cells alone (tests/test_exercises.py), over the CPU cores.
+# Every chapter at the ends of its declared parameter ranges (tests/chapters/test_corners.py), and every exercise run
+# from the visible cells alone (tests/chapters/test_exercises.py), over the CPU cores.
 corners: static verify-data
-	$(BIN)/python -m pytest -q -p no:randomly -n auto -m corners tests/test_corners.py tests/test_exercises.py
+	$(BIN)/python -m pytest -q -p no:randomly -n auto -m corners tests/chapters/test_corners.py tests/chapters/test_exercises.py
 
 nbval: static verify-data
 	$(BIN)/python -m pytest -q -p no:randomly --nbval $(NOTEBOOKS) --nbval-sanitize-with tests/nbval_sanitize.cfg

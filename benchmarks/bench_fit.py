@@ -4,7 +4,7 @@ The reference is what Besiroglu et al.'s notebook does (epoch-research/analyzing
 ``data_analysis.ipynb`` cell 18): ``scipy.optimize.minimize(method="L-BFGS-B")`` with default
 options and finite-difference gradients, from each of Hoffmann et al.'s 4,500 starts, on the
 240 points of Chinchilla Fig. 4; the best optimum is kept. The engine is
-:func:`scalinglaws.parametric.fit_parametric`. Then :func:`scalinglaws.bootstrap.bootstrap_parametric`
+:func:`scalinglaws.fitting.parametric.fit_parametric`. Then :func:`scalinglaws.fitting.bootstrap.bootstrap_parametric`
 is timed with 4,000 resamples.
 
 Usage::
@@ -27,9 +27,15 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.special import huber
 
-from scalinglaws.bootstrap import bootstrap_parametric
 from scalinglaws.data import load
-from scalinglaws.parametric import _batched_lbfgs, engine, fit_parametric, hoffmann_grid, threads
+from scalinglaws.fitting.bootstrap import bootstrap_parametric
+from scalinglaws.fitting.parametric import (
+    _batched_lbfgs,
+    engine,
+    fit_parametric,
+    hoffmann_grid,
+    threads,
+)
 
 
 def reference_objective(p, logN, logD, logL, delta=1e-3):

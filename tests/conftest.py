@@ -35,14 +35,14 @@ def data():
 
 @pytest.fixture(scope="session")
 def fit(data):
-    from scalinglaws.parametric import fit_parametric
+    from scalinglaws.fitting.parametric import fit_parametric
 
     return fit_parametric(*data)
 
 
 @pytest.fixture(scope="session")
 def boot(data, fit):
-    from scalinglaws.bootstrap import bootstrap_parametric
+    from scalinglaws.fitting.bootstrap import bootstrap_parametric
 
     return bootstrap_parametric(*data, n_boot=4000, seed=42, fit=fit, progress=False)
 

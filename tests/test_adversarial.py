@@ -21,10 +21,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scalinglaws import chapters, cli, data, parametric, registry
-from scalinglaws.chapters import Chapter, Param
-from scalinglaws.errors import HashMismatchError, InputError
-from scalinglaws.passk import pass_at_k_scalar
+from scalinglaws import cli, data
+from scalinglaws.book import chapters
+from scalinglaws.book.chapters import Chapter, Param
+from scalinglaws.core.errors import HashMismatchError, InputError
+from scalinglaws.core.passk import pass_at_k_scalar
+from scalinglaws.data import registry
+from scalinglaws.fitting import parametric
 
 REPO = Path(__file__).resolve().parents[1]
 MIRROR = Path(
@@ -454,7 +457,7 @@ def test_passk_matches_exact_binomials(n, c, k):
 
 
 def test_passk_euler_maclaurin_tail_matches_the_exact_sum(monkeypatch):
-    from scalinglaws import passk
+    from scalinglaws.core import passk
 
     exact = passk._log1p_sum(3e6, 3_000_005, 11_000_005)
     monkeypatch.setattr(passk, "EXACT_TERMS", 100_000)

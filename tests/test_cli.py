@@ -14,10 +14,10 @@ import nbformat
 import numpy as np
 import pytest
 
-from scalinglaws import chapters
-from scalinglaws.chapters import Chapter, Param
+from scalinglaws.book import chapters
+from scalinglaws.book.chapters import Chapter, Param
 from scalinglaws.cli import fmt, main, read_fit_csv
-from scalinglaws.errors import InputError
+from scalinglaws.core.errors import InputError
 
 MIRROR = Path(
     os.environ["SCALINGLAWS_DATA_MIRROR"]

@@ -45,7 +45,7 @@ EXTRA_DIR = "_site_extra"
 
 def vega_bundle_text() -> str:
     """The IIFE-wrapped vega/vega-lite/vega-embed bundle (single source: ``charts``)."""
-    from scalinglaws.charts import vega_bundle_js
+    from scalinglaws.book.charts import vega_bundle_js
 
     return vega_bundle_js()
 

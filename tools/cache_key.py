@@ -23,7 +23,11 @@ DOCTREES = ROOT / "_build" / ".doctrees"
 
 def inputs() -> list[Path]:
     files = sorted((ROOT / "src").rglob("*.py")) + sorted((ROOT / "src").rglob("*.c"))
-    files += [ROOT / "data" / "registry.yaml", ROOT / "requirements.lock", ROOT / "pyproject.toml"]
+    files += [
+        ROOT / "src" / "scalinglaws" / "data" / "registry.yaml",
+        ROOT / "requirements.lock",
+        ROOT / "pyproject.toml",
+    ]
     files += [ROOT / "setup.py"]
     return [f for f in files if f.is_file()]
 

@@ -26,8 +26,8 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from .errors import InputError, ScalingLawsError
-from .laws import DEFAULT_LAW
+from scalinglaws.core.errors import InputError, ScalingLawsError
+from scalinglaws.core.laws import DEFAULT_LAW
 
 PROG = "scalinglaws"
 
@@ -230,7 +230,7 @@ def _cmd_optimal(args: argparse.Namespace) -> int:
                 "--law cannot be combined with --unique-tokens (the data-constrained law of "
                 "Muennighoff et al. 2023 is used)"
             )
-        from .data_constrained import optimal_under_unique_tokens
+        from scalinglaws.analyses.data_constrained import optimal_under_unique_tokens
 
         result = _as_dict(optimal_under_unique_tokens(args.flops, args.unique_tokens))
         # the search spans N = sqrt(C/6) x [1e-6, 1e6], i.e. D/N in [1e-12, 1e12]: an optimum
@@ -239,7 +239,7 @@ def _cmd_optimal(args: argparse.Namespace) -> int:
         if not (1.01e-12 < ratio < 0.99e12):
             result["converged"] = False
     else:
-        from .allocation import compute_optimal
+        from scalinglaws.core.allocation import compute_optimal
 
         result = _as_dict(
             compute_optimal(args.flops, law=DEFAULT_LAW if args.law is None else args.law)
@@ -256,7 +256,7 @@ def _cmd_optimal(args: argparse.Namespace) -> int:
 
 
 def _cmd_loss(args: argparse.Namespace) -> int:
-    from .laws import get_law
+    from scalinglaws.core.laws import get_law
 
     law = get_law(args.law)
     value = float(law.loss(args.params, args.tokens))
@@ -379,7 +379,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
             f"{args.bootstrap * len(N):,} points; at most {MAX_BOOTSTRAP_POINTS:,} "
             f"(use --bootstrap {max(0, MAX_BOOTSTRAP_POINTS // len(N))} or fewer)"
         )
-    from .parametric import fit_parametric, identification
+    from scalinglaws.fitting.parametric import fit_parametric, identification
 
     fit = fit_parametric(N, D, L)
     ident = identification(fit, N, D, L)
@@ -408,7 +408,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     std_err: dict[str, Any] = {}
     boot_info: dict[str, Any] = {}
     if args.bootstrap > 0:
-        from .bootstrap import bootstrap_parametric
+        from scalinglaws.fitting.bootstrap import bootstrap_parametric
 
         boot = bootstrap_parametric(
             N,
@@ -490,8 +490,8 @@ def _cmd_fit(args: argparse.Namespace) -> int:
 
 
 def _cmd_pass_at_k(args: argparse.Namespace) -> int:
-    # closed form in log space (scalinglaws.passk): no array of size n, any n up to 2**53
-    from .passk import pass_at_k_scalar
+    # closed form in log space (scalinglaws.core.passk): no array of size n, any n up to 2**53
+    from scalinglaws.core.passk import pass_at_k_scalar
 
     values = [pass_at_k_scalar(args.n, args.c, k) for k in args.k]
     results = [{"k": k, "pass_at_k": float(v)} for k, v in zip(args.k, values, strict=True)]
@@ -507,8 +507,8 @@ def _cmd_pass_at_k(args: argparse.Namespace) -> int:
 
 
 def _cmd_data_list(args: argparse.Namespace) -> int:
-    from . import data as data_module
-    from .registry import load_registry
+    from scalinglaws import data as data_module
+    from scalinglaws.data.registry import load_registry
 
     reg = load_registry()
     records = []
@@ -546,7 +546,7 @@ def _quiet_downloads() -> None:
 
 
 def _cmd_data_verify(args: argparse.Namespace) -> int:
-    from .registry import verify
+    from scalinglaws.data.registry import verify
 
     _quiet_downloads()
 
@@ -578,7 +578,7 @@ def _cmd_data_verify(args: argparse.Namespace) -> int:
 
 
 def _cmd_data_info(args: argparse.Namespace) -> int:
-    from .registry import info
+    from scalinglaws.data.registry import info
 
     data = info(args.name)
     rows = []
@@ -601,7 +601,7 @@ def _cmd_data_info(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .chapters import get_chapter, run, validate
+    from scalinglaws.book.chapters import get_chapter, run, validate
 
     chapter = get_chapter(args.chapter)
     params: dict[str, str] = {}
@@ -621,7 +621,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
-    from .chapters import CHAPTERS
+    from scalinglaws.book.chapters import CHAPTERS
 
     try:  # the chapter ids come from the book's declarations; the other commands need no book
         chapter_ids = ", ".join(CHAPTERS)

@@ -392,7 +392,7 @@ def test_enable_notebook_html_draws_without_the_book(browser: Any) -> None:
     (one shown twice) draw on an empty page with all network access blocked."""
     import pandas as pd
 
-    from scalinglaws import charts
+    from scalinglaws.book import charts
 
     df = pd.DataFrame({"N": [1e7, 1e8, 1e9], "L": [4.0, 3.2, 2.7]})
     c = charts.loglog_scatter(df, "N", "L", x_title="N (params)", y_title="L (nats/token)")
