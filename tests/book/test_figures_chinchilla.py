@@ -99,7 +99,7 @@ def test_isoflop_profiles_figure(isoflop_inputs):
     # one diamond per interior budget; parabolas clipped at 5 nats/token
     assert len(_dataset(spec, "curvature")) == len(interior)
     curves = [
-        v for v in spec["datasets"].values() if v and set(v[0]) == {"flops", "n_params", "loss"}
+        v for v in spec["datasets"].values() if v and set(v[0]) == {"flops", "params", "loss"}
     ]
     assert max(r["loss"] for r in curves[-1]) <= 5.0
     with pytest.raises(InputError):
@@ -124,7 +124,7 @@ def test_allocation_exponent_figure(isoflop_inputs):
     assert len(dots) == len(interior) + len(envelope)
     with pytest.raises(InputError):
         chinchilla.allocation_exponent(
-            iso, interior, envelope.drop(columns="n_params"), a1, a2, n_boot=1, seed=0
+            iso, interior, envelope.drop(columns="params"), a1, a2, n_boot=1, seed=0
         )
 
 

@@ -32,7 +32,7 @@ def _alloc_fit(a, a_ci, r2=0.99):
 
 
 def test_approaches_1_2_texts_and_claims():
-    iso = pd.DataFrame({"flops": [1e16, 1e16, 1e18, 1e18], "n_params": [1e6, 2e6, 5e7, 1e8]})
+    iso = pd.DataFrame({"flops": [1e16, 1e16, 1e18, 1e18], "params": [1e6, 2e6, 5e7, 1e8]})
     interior = pd.DataFrame({"flops": [1e16, 1e18]})
     ratio = pd.DataFrame(
         {"flops": [1e16, 1e18], "ratio": [20.4, 30.6], "lo": [18.0, 25.0], "hi": [22.0, 40.0]}

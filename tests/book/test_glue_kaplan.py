@@ -112,7 +112,7 @@ def _refit(steps: pd.DataFrame) -> dict[str, str]:
     pairs = {"rw": pd.DataFrame({"flops": [1e17, 1e18, 1e19]})}
     fits = {"rw": SimpleNamespace(r2=0.9987), "owt2": SimpleNamespace(r2=0.998)}
     isoflop = pd.DataFrame(
-        {"param_count": ["kaplan", "kaplan", "standard"], "n_params": [2e6, 9e8, 5e9]}
+        {"param_count": ["kaplan", "kaplan", "standard"], "params": [2e6, 9e8, 5e9]}
     )
     return g.refit(steps, pairs, fits, isoflop)
 

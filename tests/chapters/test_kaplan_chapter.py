@@ -282,7 +282,7 @@ def test_bad_inputs(pairs, pythia):
     with pytest.raises(InputError, match="DataFrame"):
         kr.pythia_accuracy([1, 2])
     with pytest.raises(DataError, match="cannot pair"):
-        kr.model_shapes(pd.DataFrame({"param_count": ["kaplan"], "n_params": [1.0]}))
+        kr.model_shapes(pd.DataFrame({"param_count": ["kaplan"], "params": [1.0]}))
     shapes = pd.DataFrame({"n_nonembedding": [1e6, 1e7], "d_model": [100.0, 200.0]})
     far = pd.DataFrame({"flops": [1.0], "n_star": [1e9], "t_star": [1.0]})
     with pytest.raises(InputError, match="outside the architecture ladder"):

@@ -123,7 +123,7 @@ PORIAN_CONFIG = [
 def test_porian_columns_exactly_as_provenance():
     assert list(data.load("porian_compute_optimal", "isoflop_points").columns) == PORIAN_CONFIG + [
         "flops",
-        "n_params",
+        "params",
         "tokens",
         "loss",
     ]
@@ -214,7 +214,7 @@ def test_porian_labels_cover_all_configurations():
     op = data.load("porian_compute_optimal", "isoflop_points")
     assert op["label"].notna().all()
     assert set(op["label"]) == set(data.PORIAN_LABELS.values())
-    assert (op[["flops", "n_params", "tokens", "loss"]] > 0).all().all()
+    assert (op[["flops", "params", "tokens", "loss"]] > 0).all().all()
 
 
 def test_pickle_is_never_opened_when_its_hash_is_wrong(tmp_path, monkeypatch):
@@ -284,7 +284,7 @@ def test_epoch_models_types_and_gpt_rows():
     }
     for model, flop in quoted.items():
         assert float(f"{m.loc[model, 'training_compute_flop']:.3g}") == flop, model
-    assert m.loc["Chinchilla", "parameters"] == 7e10
+    assert m.loc["Chinchilla", "params"] == 7e10
     assert bool(m.loc["GPT-3 175B (davinci)", "is_language"])
 
 

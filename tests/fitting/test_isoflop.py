@@ -44,7 +44,7 @@ def test_exact_parabolas_give_known_vertices():
     truth = {1e18: 3e7, 1e19: 1e8, 1e20: 4e8}
     for c, n_star in truth.items():
         for n in n_star * np.exp(np.linspace(-1.5, 1.2, 7)):
-            rows.append({"flops": c, "n_params": n, "loss": 3.0 + 0.2 * np.log(n / n_star) ** 2})
+            rows.append({"flops": c, "params": n, "loss": 3.0 + 0.2 * np.log(n / n_star) ** 2})
     mn = isoflop_minima(pd.DataFrame(rows))
     assert list(mn.flops) == sorted(truth)
     # exact parabolas: least squares (no optimiser) recovers them to rounding. The LAPACK solve is
@@ -61,7 +61,7 @@ def test_exact_parabolas_give_known_vertices():
 
 def test_vertex_outside_range_is_flagged():
     n = np.geomspace(1e7, 1e8, 5)
-    df = pd.DataFrame({"flops": 1e19, "n_params": n, "loss": 3 + 0.1 * np.log(n / 1e9) ** 2})
+    df = pd.DataFrame({"flops": 1e19, "params": n, "loss": 3 + 0.1 * np.log(n / 1e9) ** 2})
     mn = isoflop_minima(df)
     assert not mn.interior.iloc[0]
     assert mn.n_star.iloc[0] == pytest.approx(1e9, rel=1e-9)
@@ -121,9 +121,7 @@ def test_lower_envelope_recovers_chinchilla_allocation():
     for n in np.geomspace(1e7, 1e11, 81):
         d = np.geomspace(1e8, 1e13, 200)
         rows.append(
-            pd.DataFrame(
-                {"n_params": n, "flops": 6 * n * d, "loss": E + A / n**alpha + B / d**beta}
-            )
+            pd.DataFrame({"params": n, "flops": 6 * n * d, "loss": E + A / n**alpha + B / d**beta})
         )
     curves = pd.concat(rows, ignore_index=True)
     env = lower_envelope(curves, n_bins=40)
@@ -149,7 +147,7 @@ def test_bad_inputs():
     with pytest.raises(InputError, match="at least 3"):
         fit_allocation_exponents([1e18, 1e19], [1e8, 2e8])
     with pytest.raises(InputError, match="n_bins"):
-        lower_envelope(pd.DataFrame({"flops": [1.0], "loss": [2.0], "n_params": [3.0]}), n_bins=0)
+        lower_envelope(pd.DataFrame({"flops": [1.0], "loss": [2.0], "params": [3.0]}), n_bins=0)
 
 
 def test_ratio_at_exact_power_laws():

@@ -28,7 +28,13 @@ from scipy.stats import norm
 
 from scalinglaws.analyses.testtime import pass_at_k
 from scalinglaws.core.errors import InputError
-from scalinglaws.core.validation import confidence_level, finite_array, finite_real, int_at_least
+from scalinglaws.core.validation import (
+    DEFAULT_SEED,
+    confidence_level,
+    finite_array,
+    finite_real,
+    int_at_least,
+)
 from scalinglaws.fitting.powerlaw import solve_exponentiated_power_law
 
 __all__ = [
@@ -153,7 +159,7 @@ def anchor_exponent_bootstrap(
     problems: int | None = None,
     *,
     n_boot: int = 1000,
-    seed: int = 0,
+    seed: int = DEFAULT_SEED,
     level: float = 0.95,
 ) -> AnchorExponent:
     """Exponent ``b`` through two published coverages, with the uncertainty of those coverages.
@@ -309,7 +315,7 @@ def fit_coverage_law(
     coverage: Any = None,
     *,
     per_problem: Any = None,
-    seed: int = 0,
+    seed: int = DEFAULT_SEED,
     n_boot: int = 1000,
     level: float = 0.95,
 ) -> CoverageFit:
@@ -411,7 +417,7 @@ def wilson_interval(
 # ------------------------------------------------------- the chapter's analyses, one call each
 
 
-def anchor_exponents(*, n_boot: int = 1000, seed: int = 0) -> dict[str, AnchorExponent]:
+def anchor_exponents(*, n_boot: int = 1000, seed: int = DEFAULT_SEED) -> dict[str, AnchorExponent]:
     """:func:`anchor_exponent_bootstrap` for every published anchor of :data:`COVERAGE_ANCHORS`."""
     return {
         name: anchor_exponent_bootstrap(name, n_boot=n_boot, seed=seed) for name in COVERAGE_ANCHORS
@@ -496,7 +502,7 @@ def simulated_curves(
     *,
     n_k: int = 12,
     n_vote: int = 7,
-    seed: int = 0,
+    seed: int = DEFAULT_SEED,
     n_resamples: int = 100,
     max_exact: int = 50,
 ) -> SimulatedCurves:

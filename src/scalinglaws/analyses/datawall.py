@@ -32,6 +32,7 @@ from scalinglaws.analyses.trends import TrendFit
 from scalinglaws.core import validation
 from scalinglaws.core.errors import InputError
 from scalinglaws.core.laws import as_positive
+from scalinglaws.core.validation import DEFAULT_SEED
 
 __all__ = [
     "wall_scenarios",
@@ -117,7 +118,7 @@ def data_wall_mc(
     fit: TrendFit,
     *,
     n_mc: int = 20000,
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
     overtrain: float = 1.0,
     level: float = 0.80,
     stock_lo: float = STOCK_LO,
@@ -186,7 +187,7 @@ def epoch_value(epochs: Any, R_D_star: float = 15.387756) -> pd.DataFrame:
 
 
 def wall_scenarios(
-    fit: TrendFit, *, n_mc: int = 20000, seed: int = 42, overtrain: float = 5.0
+    fit: TrendFit, *, n_mc: int = 20000, seed: int = DEFAULT_SEED, overtrain: float = 5.0
 ) -> dict[str, DataWallMC]:
     """:func:`data_wall_mc` without over-training (``"base"``), at ``overtrain`` (``"overtrain"``)
     and at the two factors Villalobos et al. quote (``"5"``, ``"100"``), all with one ``seed``."""

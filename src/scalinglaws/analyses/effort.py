@@ -21,6 +21,7 @@ import pandas as pd
 
 from scalinglaws.analyses.coverage import wilson_interval
 from scalinglaws.core.errors import InputError
+from scalinglaws.core.validation import DEFAULT_SEED
 
 __all__ = [
     "LADDER_COLUMNS",
@@ -200,7 +201,7 @@ def step_gain_bootstrap(
     *,
     n_tasks: int = 225,
     n_boot: int = 1000,
-    seed: int = 0,
+    seed: int = DEFAULT_SEED,
     level: float = 0.95,
 ) -> StepGains:
     """Seeded parametric bootstrap of the pass-rate gain of every step up in effort.

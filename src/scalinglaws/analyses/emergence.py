@@ -69,14 +69,14 @@ def exact_match_toy(p: Any, k: int) -> float | np.ndarray:
     return float(out) if out.ndim == 0 else out
 
 
-def share_of_gain_at_midpoint(flops: Any, value: Any) -> float:
+def share_of_gain_at_midpoint(C: Any, value: Any) -> float:
     """Share of a metric's total gain reached halfway (in log compute) between smallest and largest.
 
     ``value`` is linearly interpolated in ``log10(flops)`` through the points sorted by compute
     (use one run per compute, e.g. the M = 20 runs); the gain is ``value(largest) - value(
     smallest)``. A metric that improves steadily gives about 0.5; an "emergent" one near 0.
     """
-    x = np.log10(np.atleast_1d(as_positive(flops, "flops")))
+    x = np.log10(np.atleast_1d(as_positive(C, "flops")))
     y = np.atleast_1d(np.asarray(value, dtype=np.float64))
     if x.shape != y.shape or x.size < 3 or not np.all(np.isfinite(y)):
         raise InputError("flops and value must be equal-length finite arrays (>= 3 points)")

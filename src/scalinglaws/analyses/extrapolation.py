@@ -35,6 +35,7 @@ import pandas as pd
 from scipy.optimize import OptimizeWarning, curve_fit
 
 from scalinglaws.core.errors import InputError
+from scalinglaws.core.validation import DEFAULT_SEED
 from scalinglaws.core.validation import positive_array as _positive
 from scalinglaws.fitting.powerlaw import CurveFit, fit_power_law, fit_saturating_power_law
 
@@ -552,7 +553,9 @@ def _result(fit: CurveFit, lx: np.ndarray, ly: np.ndarray) -> LawFit:
     )
 
 
-def fit_loglog(x: Any, y: Any, *, n_boot: int = 400, seed: int = 42, level: float = 0.95) -> LawFit:
+def fit_loglog(
+    x: Any, y: Any, *, n_boot: int = 400, seed: int = DEFAULT_SEED, level: float = 0.95
+) -> LawFit:
     """Plain power law ``y = A x^-alpha`` by ordinary least squares of ``ln y`` on ``ln x``.
 
     A thin wrapper of :func:`scalinglaws.fitting.powerlaw.fit_power_law` with its residual bootstrap
@@ -583,7 +586,9 @@ def fit_loglog(x: Any, y: Any, *, n_boot: int = 400, seed: int = 42, level: floa
     return _result(fit, np.log(x), np.log(y))
 
 
-def fit_floor(x: Any, y: Any, *, n_boot: int = 400, seed: int = 42, level: float = 0.95) -> LawFit:
+def fit_floor(
+    x: Any, y: Any, *, n_boot: int = 400, seed: int = DEFAULT_SEED, level: float = 0.95
+) -> LawFit:
     """Saturating power law ``y = E + A x^-alpha`` by least squares on ``ln y``.
 
     A thin wrapper of :func:`scalinglaws.fitting.powerlaw.fit_saturating_power_law` (model
@@ -621,7 +626,7 @@ def sliding_window_fits(
     y: str = "xent",
     label: str = "size",
     n_boot: int = 400,
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
 ) -> pd.DataFrame:
     """Plain power laws fitted to every run of ``k`` consecutive rows of ``table``.
 
@@ -668,7 +673,7 @@ WINDOW_LAWS: tuple[str, str] = ("saturating: E + A·C^-α", "plain: A·C^-α")
 
 
 def exponent_by_window(
-    curve: pd.DataFrame, *, first: int = 5, n_boot: int = 400, seed: int = 42
+    curve: pd.DataFrame, *, first: int = 5, n_boot: int = 400, seed: int = DEFAULT_SEED
 ) -> pd.DataFrame:
     """Both laws refitted on ever larger windows of the smallest compute budgets.
 
@@ -821,7 +826,9 @@ class Holdout:
         )
 
 
-def holdout_study(curve: pd.DataFrame, n_fit: int, *, n_boot: int = 400, seed: int = 42) -> Holdout:
+def holdout_study(
+    curve: pd.DataFrame, n_fit: int, *, n_boot: int = 400, seed: int = DEFAULT_SEED
+) -> Holdout:
     """Fit both laws on the ``n_fit`` smallest budgets of ``curve``; predict the rest.
 
     ``n_fit`` is capped at ``len(curve) - 2`` so that at least two budgets are held out.

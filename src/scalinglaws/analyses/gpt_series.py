@@ -22,6 +22,7 @@ from scalinglaws.core import compute, validation
 from scalinglaws.core.allocation import compute_optimal
 from scalinglaws.core.errors import InputError
 from scalinglaws.core.laws import DEFAULT_LAW, get_parametric_law, law_label
+from scalinglaws.core.validation import DEFAULT_SEED
 
 __all__ = [
     "series_table",
@@ -152,12 +153,12 @@ def gpt3_family() -> pd.DataFrame:
     return out
 
 
-def frontier_lines(flops: Any, law_chinchilla: Any = DEFAULT_LAW) -> pd.DataFrame:
+def frontier_lines(C: Any, law_chinchilla: Any = DEFAULT_LAW) -> pd.DataFrame:
     """Kaplan and Chinchilla compute-optimal parameter counts along a grid of budgets.
 
     Parameters
     ----------
-    flops : array-like
+    C : array-like
         Budgets C (FLOP), positive and finite.
 
     Returns
@@ -167,9 +168,9 @@ def frontier_lines(flops: Any, law_chinchilla: Any = DEFAULT_LAW) -> pd.DataFram
         ``"Chinchilla form (<law label>)"`` (:func:`scalinglaws.core.laws.law_label`).
     """
     try:
-        c = np.atleast_1d(np.asarray(flops, dtype=np.float64))
+        c = np.atleast_1d(np.asarray(C, dtype=np.float64))
     except (TypeError, ValueError):
-        raise InputError(f"flops must be positive finite numbers, got {flops!r}") from None
+        raise InputError(f"flops must be positive finite numbers, got {C!r}") from None
     if c.size == 0 or not np.all(np.isfinite(c) & (c > 0)):
         raise InputError("flops must be positive finite numbers")
     rows = []
@@ -189,11 +190,11 @@ def _sigmoid_curve(p: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 
 def fit_benchmark_sigmoid(
-    flops: Any,
+    C: Any,
     score: Any,
     *,
     n_boot: int = 1000,
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
     level: float = 0.95,
 ) -> dict[str, Any]:
     """Fit ``score = f + (1 - f) / (1 + exp(-s (log10 C - m)))`` with a pairs bootstrap.
@@ -205,7 +206,7 @@ def fit_benchmark_sigmoid(
 
     Parameters
     ----------
-    flops : array-like
+    C : array-like
         Training compute C (FLOP), positive.
     score : array-like
         Scores in [0, 1], same length (>= 5).
@@ -222,7 +223,7 @@ def fit_benchmark_sigmoid(
     from scipy.optimize import least_squares
 
     try:
-        c = np.asarray(flops, dtype=np.float64)
+        c = np.asarray(C, dtype=np.float64)
         y = np.asarray(score, dtype=np.float64)
     except (TypeError, ValueError):
         raise InputError("flops and score must be arrays of numbers") from None
@@ -290,11 +291,11 @@ def fit_benchmark_sigmoid(
     }
 
 
-def sigmoid_band(fit: dict[str, Any], flops: Any) -> pd.DataFrame:
+def sigmoid_band(fit: dict[str, Any], C: Any) -> pd.DataFrame:
     """Curve and pointwise bootstrap band of :func:`fit_benchmark_sigmoid`: ``flops, score, lo, hi``."""
     if not isinstance(fit, dict) or "params_boot" not in fit:
         raise InputError("fit must be the dict returned by fit_benchmark_sigmoid")
-    c = np.atleast_1d(np.asarray(flops, dtype=np.float64))
+    c = np.atleast_1d(np.asarray(C, dtype=np.float64))
     if c.size == 0 or not np.all(np.isfinite(c) & (c > 0)):
         raise InputError("flops must be positive finite numbers")
     x = np.log10(c)
@@ -308,7 +309,9 @@ def sigmoid_band(fit: dict[str, Any], flops: Any) -> pd.DataFrame:
     )
 
 
-def series_intervals(*, n_boot: int = 1000, seed: int = 42, level: float = 0.95) -> pd.DataFrame:
+def series_intervals(
+    *, n_boot: int = 1000, seed: int = DEFAULT_SEED, level: float = 0.95
+) -> pd.DataFrame:
     """Canonical-law optimal size and tokens for each GPT's compute, and params / optimal, with intervals.
 
     Every quantity is ``f(canonical law)`` with the ``level`` percentile interval of ``f`` over the
@@ -421,7 +424,7 @@ def benchmark_counts(base: pd.DataFrame, benchmark: str) -> dict[str, int]:
 
 
 def chinchilla_band(
-    flops: Any, *, n_boot: int = 1000, seed: int = 42, level: float = 0.95
+    C: Any, *, n_boot: int = 1000, seed: int = DEFAULT_SEED, level: float = 0.95
 ) -> pd.DataFrame:
     """Canonical-law compute-optimal size along a grid of budgets, with a pointwise interval.
 
@@ -438,9 +441,9 @@ def chinchilla_band(
     from scalinglaws.analyses.uncertainty import law_samples
 
     try:
-        c = np.atleast_1d(np.asarray(flops, dtype=np.float64))
+        c = np.atleast_1d(np.asarray(C, dtype=np.float64))
     except (TypeError, ValueError):
-        raise InputError(f"flops must be positive finite numbers, got {flops!r}") from None
+        raise InputError(f"flops must be positive finite numbers, got {C!r}") from None
     if c.size == 0 or not np.all(np.isfinite(c) & (c > 0)):
         raise InputError("flops must be positive finite numbers")
     validation.confidence_level(level, minimum=0.5)
@@ -496,7 +499,9 @@ def gpt3_table(family: pd.DataFrame) -> pd.DataFrame:
     return show.set_index("Model")
 
 
-def optimal_size_exponent(*, n_boot: int = 1000, seed: int = 42, level: float = 0.95) -> Any:
+def optimal_size_exponent(
+    *, n_boot: int = 1000, seed: int = DEFAULT_SEED, level: float = 0.95
+) -> Any:
     """Exponent ``a`` of ``N_opt ∝ C^a`` of the canonical law, with its bootstrap interval.
 
     Returns the :class:`scalinglaws.analyses.uncertainty.Interval` of ``law.a`` over the canonical law's
@@ -511,29 +516,27 @@ def _exponent_a(law: Any) -> float:
     return law.a
 
 
-def tokens_at_optimal_size(n_params: float, law: Any = DEFAULT_LAW) -> float:
-    """Tokens ``D`` of the compute-optimal allocation whose size is ``n_params`` under ``law``.
+def tokens_at_optimal_size(params: float, law: Any = DEFAULT_LAW) -> float:
+    """Tokens ``D`` of the compute-optimal allocation whose size is ``params`` under ``law``.
 
-    Finds the budget at which ``n_params`` is compute-optimal
+    Finds the budget at which ``params`` is compute-optimal
     (:func:`scalinglaws.core.allocation.flops_for_optimal_params`) and returns that budget's optimal
     token count (:func:`scalinglaws.core.allocation.compute_optimal`).
     """
     from scalinglaws.core.allocation import flops_for_optimal_params
 
-    return compute_optimal(flops_for_optimal_params(n_params, law), law).tokens
+    return compute_optimal(flops_for_optimal_params(params, law), law).tokens
 
 
 def tokens_at_optimal_size_interval(
-    n_params: float, *, n_boot: int = 1000, seed: int = 42, level: float = 0.95
+    params: float, *, n_boot: int = 1000, seed: int = DEFAULT_SEED, level: float = 0.95
 ) -> Any:
     """:func:`tokens_at_optimal_size` under the canonical law, with its bootstrap interval."""
     from functools import partial
 
     from scalinglaws.analyses.uncertainty import propagate
 
-    return propagate(
-        partial(tokens_at_optimal_size, n_params), n_boot=n_boot, seed=seed, level=level
-    )
+    return propagate(partial(tokens_at_optimal_size, params), n_boot=n_boot, seed=seed, level=level)
 
 
 def benchmark_models(base: pd.DataFrame, benchmark: str) -> pd.DataFrame:

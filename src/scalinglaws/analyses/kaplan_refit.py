@@ -30,6 +30,7 @@ import pandas as pd
 
 from scalinglaws.core import validation
 from scalinglaws.core.errors import DataError, InputError
+from scalinglaws.core.validation import DEFAULT_SEED
 from scalinglaws.core.validation import positive_array as _positive
 from scalinglaws.data import PYTHIA_PARAMS
 
@@ -172,7 +173,7 @@ class FrontierFit:
 
     def predict(self, C: Any) -> float | np.ndarray:
         """``N*(C) = k C**a`` (parameters, same count as the fitted data)."""
-        c = _positive(C, "C")
+        c = _positive(C, "flops")
         out = self.coef * c**self.exponent
         return float(out) if np.ndim(out) == 0 else out
 
@@ -211,13 +212,13 @@ def _wls_rows(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, 
 
 
 def fit_frontier(
-    flops: Any,
+    C: Any,
     n_star: Any,
     *,
     log_std: Any = None,
     method: str = "parametric",
     n_boot: int = 1000,
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
     level: float = 0.95,
     weighted: bool = False,
 ) -> FrontierFit:
@@ -248,7 +249,7 @@ def fit_frontier(
     -------
     FrontierFit
     """
-    c = _positive(flops, "flops")
+    c = _positive(C, "flops")
     n = _positive(n_star, "n_star")
     if c.shape != n.shape or c.ndim != 1:
         raise InputError(f"flops and n_star must be 1-D of equal length, got {c.shape}, {n.shape}")
@@ -307,11 +308,11 @@ def fit_frontier(
     )
 
 
-def frontier_band(fit: FrontierFit, flops: Any) -> pd.DataFrame:
+def frontier_band(fit: FrontierFit, C: Any) -> pd.DataFrame:
     """Fitted ``N*(C)`` and its pointwise bootstrap band: columns ``flops, fit, lo, hi``."""
     if not isinstance(fit, FrontierFit):
         raise InputError(f"fit must be a FrontierFit, got {type(fit).__name__}")
-    c = np.atleast_1d(_positive(flops, "flops"))
+    c = np.atleast_1d(_positive(C, "flops"))
     lines = fit.boot_intercepts[:, None] + fit.boot_exponents[:, None] * np.log(c)[None, :]
     q = [(1.0 - fit.level) / 2.0, (1.0 + fit.level) / 2.0]
     lo, hi = np.quantile(lines, q, axis=0)
@@ -343,10 +344,10 @@ def model_shapes(isoflop_points: pd.DataFrame, *, vocab: int = PORIAN_VOCAB) -> 
     DataError
         If the two ladders differ in length or a difference is not a multiple of ``vocab``.
     """
-    _frame(isoflop_points, ["param_count", "n_params"], "isoflop_points")
+    _frame(isoflop_points, ["param_count", "params"], "isoflop_points")
     vocab = _int_param(vocab, "vocab", 1)
-    ne = np.unique(isoflop_points.loc[isoflop_points["param_count"] == "kaplan", "n_params"])
-    nh = np.unique(isoflop_points.loc[isoflop_points["param_count"] == "standard", "n_params"])
+    ne = np.unique(isoflop_points.loc[isoflop_points["param_count"] == "kaplan", "params"])
+    nh = np.unique(isoflop_points.loc[isoflop_points["param_count"] == "standard", "params"])
     if len(ne) == 0 or len(ne) != len(nh):
         raise DataError(f"cannot pair the model ladders: {len(ne)} vs {len(nh)} sizes")
     d = (nh - ne) / vocab
@@ -434,7 +435,7 @@ def pythia_accuracy(
 
 
 def fit_accuracy_vs_log_params(
-    params: Any, acc: Any, *, n_boot: int = 1000, seed: int = 42, level: float = 0.95
+    params: Any, acc: Any, *, n_boot: int = 1000, seed: int = DEFAULT_SEED, level: float = 0.95
 ) -> dict[str, Any]:
     """OLS of accuracy on log10 N with a pairs bootstrap: accuracy gained per decade of N.
 
@@ -585,7 +586,7 @@ def kaplan_theory(law: Any = None) -> KaplanTheory:
     )
 
 
-def kaplan_rule_readings(flops: Any) -> dict[str, float]:
+def kaplan_rule_readings(C: Any) -> dict[str, float]:
     """Kaplan's Table 6 rule ``N = 1.3e9 C_min^0.73`` (non-embedding, C_min in PF-days) at a budget.
 
     Kaplan's C_min is the compute a run would need with a batch far *below* the critical
@@ -601,23 +602,23 @@ def kaplan_rule_readings(flops: Any) -> dict[str, float]:
     """
     from scalinglaws.core.laws import KAPLAN, PF_DAY_FLOP
 
-    c = _scalar(flops, "flops")
+    c = _scalar(C, "flops")
     return {
         "n_cmin_eq_c": float(KAPLAN.n_opt(c / PF_DAY_FLOP)),
         "n_cmin_half_c": float(KAPLAN.n_opt(c / 2.0 / PF_DAY_FLOP)),
     }
 
 
-def approach1_params(flops: Any) -> float:
-    """Hoffmann et al. 2022 Approach 1's compute-optimal size at ``flops``, read off Table 3.
+def approach1_params(C: Any) -> float:
+    """Hoffmann et al. 2022 Approach 1's compute-optimal size at ``C``, read off Table 3.
 
     Log-log interpolation between the two rows of Table 3 (Approach 1, as printed) that bracket
-    ``flops``; total parameters. At 1e21 FLOP (between the 1B and 10B rows) this gives 2.86e9,
+    ``C``; total parameters. At 1e21 FLOP (between the 1B and 10B rows) this gives 2.86e9,
     the value App. D.4 quotes.
     """
     from scalinglaws.core.allocation import HOFFMANN_TABLE3
 
-    c = _scalar(flops, "flops")
+    c = _scalar(C, "flops")
     lc = np.log(HOFFMANN_TABLE3["flops"].to_numpy(np.float64))
     ln = np.log(HOFFMANN_TABLE3["params"].to_numpy(np.float64))
     if not lc[0] <= math.log(c) <= lc[-1]:
@@ -658,9 +659,14 @@ def tokens_to_reach(n: Any, loss: Any, law: Any = None) -> float:
 
 
 def canonical_allocation(
-    flops: Any, quantity: str, *, n_boot: int = CANONICAL_CLOUD, seed: int = 42, level: float = 0.95
+    C: Any,
+    quantity: str,
+    *,
+    n_boot: int = CANONICAL_CLOUD,
+    seed: int = DEFAULT_SEED,
+    level: float = 0.95,
 ) -> Any:
-    """The canonical law's compute-optimal ``quantity`` at ``flops`` with its bootstrap interval.
+    """The canonical law's compute-optimal ``quantity`` at ``C`` with its bootstrap interval.
 
     ``quantity`` is ``"params"`` (total parameters), ``"tokens"`` or ``"tokens_per_param"`` of
     :func:`scalinglaws.core.allocation.compute_optimal`; the interval comes from
@@ -674,7 +680,7 @@ def canonical_allocation(
         raise InputError(
             f"quantity must be 'params', 'tokens' or 'tokens_per_param', got {quantity!r}"
         )
-    c = _scalar(flops, "flops")
+    c = _scalar(C, "flops")
     n = _int_param(n_boot, "n_boot", 50)
     return uncertainty.propagate(
         lambda law: getattr(compute_optimal(c, law), quantity),

@@ -36,6 +36,7 @@ from scipy.optimize import OptimizeWarning, curve_fit, least_squares
 from scalinglaws.core import validation
 from scalinglaws.core.errors import InputError
 from scalinglaws.core.laws import as_positive
+from scalinglaws.core.validation import DEFAULT_SEED
 
 __all__ = [
     "FIT_MODELS",
@@ -244,7 +245,7 @@ class OvertrainingFit:
 
 
 def fit_overtraining(
-    N: Any, M: Any, L: Any, *, n_boot: int = 200, seed: int = 42
+    N: Any, M: Any, L: Any, *, n_boot: int = 200, seed: int = DEFAULT_SEED
 ) -> OvertrainingFit:
     """Fit the over-training law to runs (N params, M = D/N, loss L in nats/token).
 
@@ -325,7 +326,7 @@ def fit_downstream(L: Any, err: Any) -> DownstreamFit:
 
 
 def downstream_bootstrap(
-    fit: OvertrainingFit, L: Any, err: Any, N: Any, M: Any, *, seed: int = 42
+    fit: OvertrainingFit, L: Any, err: Any, N: Any, M: Any, *, seed: int = DEFAULT_SEED
 ) -> tuple[np.ndarray, np.ndarray]:
     """Replicates of the error law's constants and of its predictions at ``(N, M)``.
 
@@ -375,7 +376,7 @@ def downstream_interval(
     N: Any,
     M: Any,
     *,
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
     level: float = 0.95,
 ) -> dict[str, Any]:
     """Percentile intervals from :func:`downstream_bootstrap`.

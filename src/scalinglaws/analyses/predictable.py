@@ -29,6 +29,7 @@ import pandas as pd
 
 from scalinglaws.core import validation
 from scalinglaws.core.errors import InputError
+from scalinglaws.core.validation import DEFAULT_SEED
 from scalinglaws.fitting.powerlaw import fit_power_law, fit_saturating_power_law
 
 __all__ = [
@@ -133,12 +134,12 @@ class SaturatingFit:
 
 
 def fit_saturating(
-    flops: Any,
+    C: Any,
     loss: Any,
     *,
     loss_std: Any = None,
     n_boot: int = 500,
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
     level: float = 0.95,
 ) -> SaturatingFit:
     """Fit ``L(C) = E + A (C/C_ref)**(-alpha)`` with a seeded bootstrap.
@@ -148,7 +149,7 @@ def fit_saturating(
 
     Parameters
     ----------
-    flops : array-like
+    C : array-like
         Budgets C (FLOP), positive; at least 4 distinct values.
     loss : array-like
         Loss at each budget (e.g. nats/token), positive.
@@ -164,7 +165,7 @@ def fit_saturating(
     -------
     SaturatingFit
     """
-    c = _arr(flops, "flops")
+    c = _arr(C, "flops")
     y = _arr(loss, "loss")
     if c.shape != y.shape:
         raise InputError(f"flops and loss must have equal length, got {len(c)} and {len(y)}")
@@ -255,13 +256,13 @@ class Prediction:
 
 
 def predict_large_end(
-    flops: Any,
+    C: Any,
     loss: Any,
     *,
     holdout_factor: float = 64.0,
     loss_std: Any = None,
     n_boot: int = 500,
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
     level: float = 0.95,
 ) -> Prediction:
     """Fit on ``C <= max(C) / holdout_factor`` and predict every larger budget.
@@ -284,7 +285,7 @@ def predict_large_end(
     InputError
         Bad input, or fewer than 4 budgets left to fit (the largest budget is always predicted).
     """
-    c = _arr(flops, "flops")
+    c = _arr(C, "flops")
     y = _arr(loss, "loss")
     if c.shape != y.shape:
         raise InputError(f"flops and loss must have equal length, got {len(c)} and {len(y)}")

@@ -36,6 +36,7 @@ from scalinglaws.core import validation
 from scalinglaws.core.allocation import compute_optimal, inference_aware, inference_aware_for_target
 from scalinglaws.core.errors import InputError
 from scalinglaws.core.laws import ParametricLaw, get_parametric_law
+from scalinglaws.core.validation import DEFAULT_SEED
 from scalinglaws.core.validation import positive_array as _positive
 from scalinglaws.fitting.bootstrap import bootstrap_parametric
 from scalinglaws.fitting.significance import chi2_test
@@ -188,7 +189,7 @@ def porian_steps(
     *,
     datasets: Sequence[str] = ("rw", "owt2"),
     n_boot: int = 2000,
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
     level: float = 0.95,
     isoflop_points: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
@@ -321,7 +322,7 @@ def porian_fit(
     *,
     at_flops: float = CHINCHILLA_FLOPS_6ND,
     n_boot: int = 2000,
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
     level: float = 0.95,
 ) -> dict[str, float]:
     """Weighted fit of ``N*(C) ∝ C^a`` for one released configuration, with its extrapolation.
@@ -401,7 +402,7 @@ def _raw_exponents(
 
     if not isinstance(points, pd.DataFrame):
         raise InputError("isoflop_points must be a pandas DataFrame")
-    need = {"source_file", "label", "flops", "n_params", "tokens", "loss"}
+    need = {"source_file", "label", "flops", "params", "tokens", "loss"}
     missing = need - set(points.columns)
     if missing:
         raise InputError(f"isoflop_points lacks columns: {', '.join(sorted(missing))}")
@@ -619,8 +620,8 @@ def bootstrap_laws(estimates: pd.DataFrame, limit: int | None = None) -> list[An
     return [_law_of(r, f"boot{i}") for i, r in enumerate(rows.itertuples())]
 
 
-def refit_tokens_per_param(flops: float, estimates: pd.DataFrame) -> np.ndarray:
-    """Compute-optimal tokens per parameter at ``flops`` for every finite bootstrap resample.
+def refit_tokens_per_param(C: float, estimates: pd.DataFrame) -> np.ndarray:
+    """Compute-optimal tokens per parameter at ``C`` for every finite bootstrap resample.
 
     ``estimates`` as in :func:`bootstrap_laws`; resamples with a non-finite constant are left
     out. The percentile interval of the result is the refit's interval of ``D*/N*``.
@@ -631,7 +632,7 @@ def refit_tokens_per_param(flops: float, estimates: pd.DataFrame) -> np.ndarray:
         raise InputError("estimates must have columns E, A, B, alpha, beta")
     return np.array(
         [
-            compute_optimal(flops, _law_of(r, "boot")).tokens_per_param
+            compute_optimal(C, _law_of(r, "boot")).tokens_per_param
             for r in estimates.itertuples()
             if np.all(np.isfinite([r.E, r.A, r.B, r.alpha, r.beta]))
         ]
@@ -647,20 +648,20 @@ def _inference_field(law: Any, *, target_params: float, inference_tokens: float,
 
 
 def optimum_intervals(
-    flops: float,
+    C: float,
     keys: Sequence[str] = ("params", "tokens_per_param"),
     *,
     n_boot: int = 4000,
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
 ) -> dict[str, Any]:
-    """The canonical law's compute-optimal allocation at ``flops`` with 95% intervals.
+    """The canonical law's compute-optimal allocation at ``C`` with 95% intervals.
 
     One :func:`scalinglaws.analyses.uncertainty.propagate` per field of
     :class:`~scalinglaws.core.allocation.Allocation` in ``keys`` (same ``n_boot``, ``seed``): key ->
     :class:`~scalinglaws.analyses.uncertainty.Interval`.
     """
     return {
-        key: propagate(partial(_optimum_field, flops=flops, key=key), n_boot=n_boot, seed=seed)
+        key: propagate(partial(_optimum_field, flops=C, key=key), n_boot=n_boot, seed=seed)
         for key in keys
     }
 
@@ -671,7 +672,7 @@ def inference_intervals(
     keys: Sequence[str] = ("params", "train_tokens", "savings"),
     *,
     n_boot: int = 4000,
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
 ) -> dict[str, Any]:
     """Sardana et al.'s inference-aware optimum under the canonical law, with 95% intervals.
 
@@ -695,7 +696,7 @@ def inference_intervals(
 
 
 def implied_demand_interval(
-    params: float, tokens: float, *, n_boot: int = 4000, seed: int = 42
+    params: float, tokens: float, *, n_boot: int = 4000, seed: int = DEFAULT_SEED
 ) -> Any:
     """:func:`implied_inference_demand` under the canonical law with its 95% interval (Interval)."""
     return propagate(

@@ -28,6 +28,7 @@ from scalinglaws.core import validation
 from scalinglaws.core.allocation import compute_optimal
 from scalinglaws.core.errors import InputError
 from scalinglaws.core.laws import DEFAULT_LAW, ParametricLaw, as_positive, get_parametric_law
+from scalinglaws.core.validation import DEFAULT_SEED
 
 __all__ = [
     "frontier_exponent",
@@ -164,7 +165,7 @@ def drops_above_floor(
 
 
 def frontier_band(
-    C: Any, *, n_boot: int = 1000, seed: int = 42, level: float = 0.95
+    C: Any, *, n_boot: int = 1000, seed: int = DEFAULT_SEED, level: float = 0.95
 ) -> pd.DataFrame:
     """Compute-optimal loss of the canonical law with its bootstrap band, on the budgets ``C``.
 
@@ -190,7 +191,7 @@ def ladder_intervals(
     delta: Any = 0.05,
     n_steps: int = 5,
     n_boot: int = 1000,
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
     level: float = 0.95,
 ) -> pd.DataFrame:
     """Bootstrap intervals of the canonical law's loss-drop ladder (headline quantities).
@@ -284,7 +285,7 @@ def budget_ladder(
     start_flops: Any = CHINCHILLA_FLOPS,
     max_steps: int = 5,
     n_boot: int = 1000,
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
 ) -> BudgetLadder:
     """Up to ``max_steps`` drops of ``delta`` from the optimum at ``start_flops``, with intervals.
 

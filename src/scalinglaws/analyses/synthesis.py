@@ -35,6 +35,7 @@ from scalinglaws.core import validation
 from scalinglaws.core.allocation import compute_optimal, flops_for_optimal_params
 from scalinglaws.core.errors import InputError
 from scalinglaws.core.laws import DEFAULT_LAW, ParametricLaw, as_positive, get_parametric_law
+from scalinglaws.core.validation import DEFAULT_SEED
 
 __all__ = [
     "ExchangeRate",
@@ -248,7 +249,7 @@ def next_step_uncertainty(
     fit: TrendFit,
     *,
     n_boot: int = 4000,
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
     level: float = 0.95,
 ) -> StepUncertainty:
     """Price of the next ``delta`` drop in loss under the canonical law, with intervals.
@@ -297,7 +298,9 @@ def next_step_uncertainty(
     )
 
 
-def law_interval(f: Any, *, n_boot: int = 4000, seed: int = 42, level: float = 0.95) -> Interval:
+def law_interval(
+    f: Any, *, n_boot: int = 4000, seed: int = DEFAULT_SEED, level: float = 0.95
+) -> Interval:
     """``f(canonical law)`` with its percentile interval, an unbounded result counted as ``inf``:
     :func:`scalinglaws.analyses.uncertainty.propagate` with ``unbounded="keep"``."""
     return propagate(f, n_boot=n_boot, seed=seed, level=level, unbounded="keep")
@@ -320,7 +323,7 @@ def _single_budget(start_flops: Any) -> float:
 
 
 def frontier_loss_interval(
-    start_flops: Any, *, n_boot: int = 4000, seed: int = 42, level: float = 0.95
+    start_flops: Any, *, n_boot: int = 4000, seed: int = DEFAULT_SEED, level: float = 0.95
 ) -> Interval:
     """Compute-optimal loss at ``start_flops`` under the canonical law, with its bootstrap interval.
 
@@ -332,7 +335,7 @@ def frontier_loss_interval(
 
 
 def reducible_loss_interval(
-    start_flops: Any, *, n_boot: int = 4000, seed: int = 42, level: float = 0.95
+    start_flops: Any, *, n_boot: int = 4000, seed: int = DEFAULT_SEED, level: float = 0.95
 ) -> Interval:
     """:func:`reducible_loss` under the canonical law, with its bootstrap interval (nats/token)."""
     c0 = _single_budget(start_flops)
@@ -418,7 +421,7 @@ def exchange_rate(
     fit: TrendFit,
     *,
     n_boot: int = 4000,
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
     level: float = 0.95,
 ) -> ExchangeRate:
     """Price ``samples`` samples from a ``small_params`` model in parameters, compute and years.

@@ -25,6 +25,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from scalinglaws.core.errors import InputError
+from scalinglaws.core.validation import DEFAULT_SEED
 
 __all__ = [
     "SimulatedBenchmark",
@@ -253,7 +254,7 @@ def majority_vote_accuracy(
     correct,
     k: int | None = None,
     n_resamples: int = 2000,
-    seed: int = 0,
+    seed: int = DEFAULT_SEED,
     max_exact: int = 1000,
 ) -> float:
     """Expected accuracy of majority voting over ``k`` sampled answers.

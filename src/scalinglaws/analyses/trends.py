@@ -45,6 +45,7 @@ import pandas as pd
 
 from scalinglaws.core import validation
 from scalinglaws.core.errors import InputError
+from scalinglaws.core.validation import DEFAULT_SEED
 
 __all__ = [
     "DEFAULT_REF_YEAR",
@@ -281,7 +282,7 @@ def fit_growth(
     language_only: bool = False,
     frontier_only: bool = False,
     n_boot: int = 1000,
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
     level: float = 0.95,
     ref_year: float = DEFAULT_REF_YEAR,
 ) -> TrendFit:

@@ -27,6 +27,7 @@ import numpy as np
 from scalinglaws.core import validation
 from scalinglaws.core.errors import InputError
 from scalinglaws.core.laws import DEFAULT_LAW, ParametricLaw, get_parametric_law
+from scalinglaws.core.validation import DEFAULT_SEED
 
 __all__ = ["Interval", "law_samples", "percentile_interval", "propagate"]
 
@@ -87,7 +88,7 @@ def _samples(n_boot: int, seed: int) -> np.ndarray:
     return out
 
 
-def law_samples(n_boot: int = 4000, seed: int = 42) -> list[ParametricLaw]:
+def law_samples(n_boot: int = 4000, seed: int = DEFAULT_SEED) -> list[ParametricLaw]:
     """The canonical law's bootstrap cloud as :class:`~scalinglaws.core.laws.ParametricLaw` objects.
 
     ``n_boot`` resamples (>= 50) of Epoch's 240 points, ``seed`` for ``default_rng``; cached.
@@ -130,7 +131,7 @@ def propagate(
     f: Callable[[ParametricLaw], float],
     *,
     n_boot: int = 4000,
-    seed: int = 42,
+    seed: int = DEFAULT_SEED,
     level: float = 0.95,
     unbounded: str = "drop",
 ) -> Interval:

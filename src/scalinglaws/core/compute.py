@@ -149,7 +149,7 @@ def training_flops(N: Any, D: Any) -> float | np.ndarray:
 
 def pf_days(C: Any) -> float | np.ndarray:
     """Convert FLOP to PF-days (1 PF-day = 8.64e19 FLOP, Kaplan et al. 2020 §1.3)."""
-    out = np.asarray(as_positive(C, "C")) / PF_DAY_FLOP
+    out = np.asarray(as_positive(C, "flops")) / PF_DAY_FLOP
     return float(out) if np.ndim(out) == 0 else out
 
 
@@ -167,7 +167,7 @@ def gpu_hours(
 
     Default peak: H100 dense BF16 (989.4e12 FLOP/s); default MFU 0.4 (Llama 3 reports 38-43%).
     """
-    c = np.asarray(as_positive(C, "C"))
+    c = np.asarray(as_positive(C, "flops"))
     p = np.asarray(as_positive(peak_flops_per_s, "peak_flops_per_s"))
     out = c / (p * np.asarray(_utilization(utilization))) / 3600.0
     return float(out) if np.ndim(out) == 0 else out

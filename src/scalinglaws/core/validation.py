@@ -100,6 +100,9 @@ def positive(value: Any, name: str) -> float:
 #: and fits where ``n_boot = 0`` means "no bootstrap" (0).
 MIN_RESAMPLES = 10
 
+#: The one default seed of every seeded function in the library (bootstraps, simulations).
+DEFAULT_SEED = 42
+
 
 def int_at_least(value: Any, name: str, minimum: int) -> int:
     """``value`` as an int ``>= minimum``; bool and floats (even ``10.0``) are rejected.

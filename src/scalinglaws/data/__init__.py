@@ -62,7 +62,7 @@ COLUMNS: dict[str, dict[str, dict[str, str]]] = {
         "isoflop_points": {
             **_PORIAN_CONFIG,
             "flops": "C, FLOP budget (FLOP)",
-            "n_params": "N (parameters, counted as in param_count)",
+            "params": "N (parameters, counted as in param_count)",
             "tokens": "D (tokens) = C / FLOPs per token",
             "loss": "final or interpolated loss at budget C (nats/token)",
         },
@@ -112,7 +112,7 @@ COLUMNS: dict[str, dict[str, dict[str, str]]] = {
             "domain": "comma-separated domains (Language, Vision, ...)",
             "organization": "developer",
             "publication_date": "publication date (datetime64)",
-            "parameters": "N, trainable parameters (count)",
+            "params": "N, trainable parameters (count; Epoch's 'Parameters')",
             "training_compute_flop": "C, training compute (FLOP)",
             "dataset_size_datapoints": "Epoch's 'Training dataset size (datapoints)' as published "
             "(words for many language models)",
@@ -472,7 +472,7 @@ def _porian(table: str, paths: dict[str, Path]) -> pd.DataFrame:
                         continue  # budget with no runs (NaN)
                     for n, t, loss in zip(b["orig_n"], b["orig_t"], b["orig_loss"], strict=True):
                         rows.append(
-                            {**cfg, "flops": b["flops"], "n_params": n, "tokens": t, "loss": loss}
+                            {**cfg, "flops": b["flops"], "params": n, "tokens": t, "loss": loss}
                         )
             elif table == "optimal_pairs":
                 for _, o in r["optimal_pairs"].iterrows():
@@ -522,7 +522,13 @@ _WORDS_RE = re.compile(r"\bwords?\b|0\.75", re.IGNORECASE)
 
 def _epoch(table: str, paths: dict[str, Path]) -> pd.DataFrame:
     raw = pd.read_csv(paths["notable_ai_models_24_02_2025.csv"])
-    df = raw.rename(columns={"Training dataset size (datapoints)": "dataset_size_datapoints"})
+    # the book's one name for a parameter count is ``params`` (Epoch's column is "Parameters")
+    df = raw.rename(
+        columns={
+            "Training dataset size (datapoints)": "dataset_size_datapoints",
+            "Parameters": "params",
+        }
+    )
     df.columns = [_snake(c) for c in df.columns]
     df["publication_date"] = pd.to_datetime(df["publication_date"], format="%Y-%m-%d")
     df["frontier_model"] = df["frontier_model"].fillna(False).astype(bool)
@@ -539,7 +545,7 @@ def _epoch(table: str, paths: dict[str, Path]) -> pd.DataFrame:
     tokens[has & ~in_words] = size[has & ~in_words]
     df["dataset_size_tokens"] = tokens
     for c in (
-        "parameters",
+        "params",
         "training_compute_flop",
         "dataset_size_datapoints",
         "training_compute_cost_2023_usd",

@@ -21,7 +21,7 @@ import pandas as pd
 
 from scalinglaws.core import validation
 from scalinglaws.core.errors import InputError
-from scalinglaws.core.validation import positive_array
+from scalinglaws.core.validation import DEFAULT_SEED, positive_array
 from scalinglaws.fitting.bootstrap import resample_indices
 
 __all__ = [
@@ -51,7 +51,7 @@ def _col(df: pd.DataFrame, name: str, what: str) -> np.ndarray:
 def isoflop_minima(
     df: pd.DataFrame,
     flops_col: str = "flops",
-    n_col: str = "n_params",
+    n_col: str = "params",
     loss_col: str = "loss",
     *,
     tokens_col: str | None = None,
@@ -195,7 +195,7 @@ def fit_allocation_exponents(
     N_opt: Any,
     D_opt: Any = None,
     n_boot: int = 1000,
-    seed: int = 0,
+    seed: int = DEFAULT_SEED,
     *,
     level: float = 0.95,
 ) -> AllocationFit:
@@ -214,7 +214,7 @@ def fit_allocation_exponents(
     level : float
         Interval coverage.
     """
-    c = positive_array(C, "C")
+    c = positive_array(C, "flops")
     n = positive_array(N_opt, "N_opt")
     if c.size != n.size:
         raise InputError(f"C and N_opt must have the same length, got {c.size} and {n.size}")
@@ -267,7 +267,7 @@ def lower_envelope(
     curves_df: pd.DataFrame,
     flops_col: str = "flops",
     loss_col: str = "loss",
-    n_col: str = "n_params",
+    n_col: str = "params",
     *,
     tokens_col: str | None = None,
     n_bins: int = 50,
@@ -280,7 +280,7 @@ def lower_envelope(
     Returns
     -------
     DataFrame
-        Columns ``flops`` (C of the winning point), ``loss``, ``n_params`` (the N achieving the
+        Columns ``flops`` (C of the winning point), ``loss``, ``params`` (the N achieving the
         envelope), ``tokens`` (from ``tokens_col`` or C/(6N)), ``bin`` (bin index); sorted by flops.
     """
     C = _col(curves_df, flops_col, "FLOPs")
@@ -296,19 +296,19 @@ def lower_envelope(
     first = np.ones(order.size, dtype=bool)
     first[1:] = b[order][1:] != b[order][:-1]
     k = order[first]
-    out = pd.DataFrame({"flops": C[k], "loss": L[k], "n_params": N[k], "tokens": T[k], "bin": b[k]})
+    out = pd.DataFrame({"flops": C[k], "loss": L[k], "params": N[k], "tokens": T[k], "bin": b[k]})
     return out.sort_values("flops", kind="stable").reset_index(drop=True)
 
 
 def fit_envelope_exponents(
-    envelope: pd.DataFrame, n_boot: int = 1000, seed: int = 0, *, level: float = 0.95
+    envelope: pd.DataFrame, n_boot: int = 1000, seed: int = DEFAULT_SEED, *, level: float = 0.95
 ) -> AllocationFit:
     """Approach-1 exponents: N ∝ C^a, D ∝ C^b over the rows of :func:`lower_envelope`."""
-    for col in ("flops", "n_params", "tokens"):
+    for col in ("flops", "params", "tokens"):
         if col not in envelope.columns:
             raise InputError(f"envelope must have column {col!r} (use lower_envelope)")
     return fit_allocation_exponents(
-        envelope["flops"], envelope["n_params"], envelope["tokens"], n_boot, seed, level=level
+        envelope["flops"], envelope["params"], envelope["tokens"], n_boot, seed, level=level
     )
 
 
@@ -318,7 +318,7 @@ def ratio_at(
     D_opt: Any,
     at: Any,
     n_boot: int = 1000,
-    seed: int = 0,
+    seed: int = DEFAULT_SEED,
     *,
     level: float = 0.95,
 ) -> pd.DataFrame:
@@ -335,7 +335,7 @@ def ratio_at(
         ``flops`` (FLOP), ``ratio`` (tokens per parameter), ``lo``, ``hi`` (percentile interval at
         ``level``), ``slope`` (the fitted exponent b - a).
     """
-    c = positive_array(C, "C")
+    c = positive_array(C, "flops")
     n = positive_array(N_opt, "N_opt")
     d = positive_array(D_opt, "D_opt")
     if not (c.size == n.size == d.size):

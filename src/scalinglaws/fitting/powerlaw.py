@@ -27,6 +27,7 @@ from scipy import optimize
 
 from scalinglaws.core import validation
 from scalinglaws.core.errors import InputError
+from scalinglaws.core.validation import DEFAULT_SEED
 from scalinglaws.fitting.bootstrap import resample_indices
 
 __all__ = [
@@ -241,7 +242,7 @@ def fit_power_law(
     x: Any,
     y: Any,
     n_boot: int = 1000,
-    seed: int = 0,
+    seed: int = DEFAULT_SEED,
     *,
     level: float = 0.95,
     bootstrap: str = "pairs",
@@ -269,7 +270,7 @@ def fit_log_linear(
     x: Any,
     y: Any,
     n_boot: int = 1000,
-    seed: int = 0,
+    seed: int = DEFAULT_SEED,
     *,
     level: float = 0.95,
     bootstrap: str = "pairs",
@@ -314,7 +315,7 @@ def fit_exponentiated_power_law(
     k: Any,
     coverage: Any,
     n_boot: int = 1000,
-    seed: int = 0,
+    seed: int = DEFAULT_SEED,
     *,
     level: float = 0.95,
     method: str = "loglog",
@@ -436,7 +437,7 @@ def fit_saturating_power_law(
     x: Any,
     y: Any,
     n_boot: int = 200,
-    seed: int = 0,
+    seed: int = DEFAULT_SEED,
     *,
     level: float = 0.95,
     bootstrap: str = "pairs",

@@ -175,7 +175,7 @@ def porian_extrapolation(
 # ------------------------------------------------------------------ approaches 1 and 2
 _BUDGET_TOOLTIP = (
     ("flops:Q", ".2e"),
-    ("n_params:Q", ".3e"),
+    ("params:Q", ".3e"),
     ("loss:Q", ".3f"),
 )
 
@@ -191,12 +191,12 @@ def isoflop_profiles(iso: pd.DataFrame, minima: pd.DataFrame) -> charts.Figure:
     Parameters
     ----------
     iso : DataFrame
-        The runs: ``flops`` (FLOP), ``n_params`` (count), ``loss`` (nats/token).
+        The runs: ``flops`` (FLOP), ``params`` (count), ``loss`` (nats/token).
     minima : DataFrame
         From :func:`scalinglaws.fitting.isoflop.isoflop_minima`; only rows with ``interior`` true are drawn
         (columns ``flops``, ``n_min``, ``n_max``, ``n_star``, ``loss_star``, ``curvature``).
     """
-    _check_columns(iso, {"flops", "n_params", "loss"}, "iso")
+    _check_columns(iso, {"flops", "params", "loss"}, "iso")
     _check_columns(
         minima,
         {"flops", "n_min", "n_max", "n_star", "loss_star", "curvature", "interior"},
@@ -212,14 +212,14 @@ def isoflop_profiles(iso: pd.DataFrame, minima: pd.DataFrame) -> charts.Figure:
             pd.DataFrame(
                 {
                     "flops": r.flops,
-                    "n_params": np.exp(u),
+                    "params": np.exp(u),
                     "loss": r.loss_star + r.curvature * (u - np.log(r.n_star)) ** 2,
                 }
             )
         )
     curves = pd.concat(curves, ignore_index=True)
     curves = curves[curves["loss"] <= 5.0]
-    vertices = interior.rename(columns={"n_star": "n_params", "loss_star": "loss"})
+    vertices = interior.rename(columns={"n_star": "params", "loss_star": "loss"})
     budget = alt.Color(
         "flops:Q",
         title="Budget C (FLOP)",
@@ -227,7 +227,7 @@ def isoflop_profiles(iso: pd.DataFrame, minima: pd.DataFrame) -> charts.Figure:
         legend=alt.Legend(format="~e", values=[1e16, 1e17, 1e18, 1e19]),
     )
     loss_scale = alt.Scale(domain=[3.0, 5.0], clamp=True)
-    x_n = charts.log_x("n_params", "Parameters N (including the output layer)", data=iso)
+    x_n = charts.log_x("params", "Parameters N (including the output layer)", data=iso)
     tooltip = [alt.Tooltip(f, format=fmt) for f, fmt in _BUDGET_TOOLTIP]
     pts = (
         alt.Chart(iso)
@@ -286,7 +286,7 @@ def allocation_exponent(
     interior : DataFrame
         Interior isoFLOP minima (``flops``, ``n_star``), Approach 2's points.
     envelope : DataFrame
-        :func:`scalinglaws.fitting.isoflop.lower_envelope` (``flops``, ``n_params``), Approach 1's points.
+        :func:`scalinglaws.fitting.isoflop.lower_envelope` (``flops``, ``params``), Approach 1's points.
     a1, a2 : AllocationFit
         :func:`~scalinglaws.fitting.isoflop.fit_envelope_exponents` and
         :func:`~scalinglaws.fitting.isoflop.fit_allocation_exponents`; the band spans lines through the data's
@@ -296,7 +296,7 @@ def allocation_exponent(
     """
     _check_columns(iso, {"flops"}, "iso")
     _check_columns(interior, {"flops", "n_star"}, "interior")
-    _check_columns(envelope, {"flops", "n_params"}, "envelope")
+    _check_columns(envelope, {"flops", "params"}, "envelope")
     cgrid = np.logspace(np.log10(iso["flops"].min()), np.log10(iso["flops"].max()), 40)
     lc0 = np.mean(np.log(interior["flops"]))
     n_c0 = a2.a_coef * np.exp(lc0) ** a2.a
@@ -331,7 +331,7 @@ def allocation_exponent(
             pd.DataFrame(
                 {
                     "flops": envelope["flops"],
-                    "n": envelope["n_params"],
+                    "n": envelope["params"],
                     "approach": "Approach 1: best run",
                 }
             ),
@@ -805,8 +805,8 @@ def porian_table(steps: pd.DataFrame) -> Any:
     return table_html(view)
 
 
-def calculator_table(flops: float, laws: Sequence[Any]) -> Any:
-    """Each law's compute-optimal allocation at ``flops`` (as ``scalinglaws optimal --flops``).
+def calculator_table(C: float, laws: Sequence[Any]) -> Any:
+    """Each law's compute-optimal allocation at ``C`` (as ``scalinglaws optimal --flops``).
 
     ``laws``: law names (``"epoch"``, ``"hoffmann"``, ...) or law objects (labelled by their
     name). Columns ``law, flops, params, tokens, tokens_per_param`` to 3 significant digits and
@@ -816,7 +816,7 @@ def calculator_table(flops: float, laws: Sequence[Any]) -> Any:
         raise InputError("laws must not be empty")
     rows = []
     for law in laws:
-        row = compute_optimal(flops, law).to_dict()
+        row = compute_optimal(C, law).to_dict()
         rows.append(row if isinstance(law, str) else row | {"law": law.name})
     calc = pd.DataFrame(rows)[["law", "flops", "params", "tokens", "tokens_per_param", "loss"]]
     for col in ("flops", "params", "tokens", "tokens_per_param"):

@@ -77,7 +77,7 @@ def approaches_1_2(
 ) -> dict[str, str]:
     """Approaches 1 and 2 on the isoFLOP runs: data range, exponents, tokens per parameter.
 
-    ``iso`` the runs (``flops``, ``n_params``), ``interior`` the interior isoFLOP minima, ``a1`` and
+    ``iso`` the runs (``flops``, ``params``), ``interior`` the interior isoFLOP minima, ``a1`` and
     ``a2`` the fitted exponents (``a``, ``b``, ``a_ci``, ``b_ci``, ``r2_a``), ``ratio`` the fitted
     tokens per parameter at the smallest and largest budget (rows with ``flops``, ``ratio``,
     ``lo``, ``hi``; :func:`scalinglaws.fitting.isoflop.ratio_at`).
@@ -87,8 +87,8 @@ def approaches_1_2(
         {
             "chin_iso_cmin": fmt_sig(iso["flops"].min()),
             "chin_iso_cmax": fmt_sig(iso["flops"].max()),
-            "chin_iso_nmin": fmt_sig(iso["n_params"].min()),
-            "chin_iso_nmax": fmt_sig(iso["n_params"].max()),
+            "chin_iso_nmin": fmt_sig(iso["params"].min()),
+            "chin_iso_nmax": fmt_sig(iso["params"].max()),
             "chin_iso_nruns": fmt_int(len(iso)),
             "chin_iso_nbudgets": fmt_int(iso["flops"].nunique()),
             "chin_iso_ninterior": fmt_int(len(interior)),

@@ -439,16 +439,16 @@ def benchmarks(
     return _glue(values, claims)
 
 
-def exercise_1(n_params: float) -> dict[str, str]:
+def exercise_1(params: float) -> dict[str, str]:
     """Solution of exercise gpt-ex-1: GPT-3's size made compute-optimal, canonical law vs 2022's.
 
-    ``n_params`` is GPT-3 175B's parameter count.
+    ``params`` is GPT-3 175B's parameter count.
     """
     from scalinglaws.core.allocation import compute_optimal, flops_for_optimal_params
     from scalinglaws.core.laws import get_parametric_law
 
     a_ep, a_ho = (
-        compute_optimal(flops_for_optimal_params(n_params, n), n) for n in ("epoch", "hoffmann")
+        compute_optimal(flops_for_optimal_params(params, n), n) for n in ("epoch", "hoffmann")
     )
     claims = {
         "gpt_ex1_ratio": (

@@ -187,20 +187,20 @@ def allocation(
     )
 
 
-def hoffmann_d4(canonical_params: Any, flops: float = kr.HOFFMANN_D4_FLOPS) -> Glued:
-    """Hoffmann et al.'s App. D.4 test of Kaplan's rule at ``flops``: both readings of the rule,
+def hoffmann_d4(canonical_params: Any, C: float = kr.HOFFMANN_D4_FLOPS) -> Glued:
+    """Hoffmann et al.'s App. D.4 test of Kaplan's rule at ``C``: both readings of the rule,
     Approach 1 from their Table 3, and the canonical law's optimum ``canonical_params`` (an
     :class:`~scalinglaws.analyses.uncertainty.Interval`, total parameters)."""
-    d4 = kr.kaplan_rule_readings(flops)
+    d4 = kr.kaplan_rule_readings(C)
     c = canonical_params
     return _glue(
         {
-            "kap_d4_c": fmt_sig(flops, 2),
-            "kap_d4_pfd": fmt_sig(flops / PF_DAY_FLOP, 3),
+            "kap_d4_c": fmt_sig(C, 2),
+            "kap_d4_pfd": fmt_sig(C / PF_DAY_FLOP, 3),
             "kap_d4_ours": fmt_sig(d4["n_cmin_eq_c"], 3),
             "kap_d4_half": fmt_sig(d4["n_cmin_half_c"], 3),
             "kap_d4_factor": fmt_times(d4["n_cmin_eq_c"] / d4["n_cmin_half_c"], 3),
-            "kap_d4_a1": fmt_sig(kr.approach1_params(flops), 3),
+            "kap_d4_a1": fmt_sig(kr.approach1_params(C), 3),
             "kap_d4_canon": fmt_sig(c.value, 2),
             "kap_d4_canon_ci": fmt_interval(c.lo, c.hi, fmt_sig, 2),
         }
@@ -228,7 +228,7 @@ def refit(
     """
     rows = _kaplan_rows(steps)
     a_rw, a_ow = rows.loc["rw"], rows.loc["owt2"]
-    ne_sizes = np.unique(isoflop.loc[isoflop["param_count"] == "kaplan", "n_params"])
+    ne_sizes = np.unique(isoflop.loc[isoflop["param_count"] == "kaplan", "params"])
     table2_diff = max(abs(a_rw["a"] - a_rw["a_table2"]), abs(a_ow["a"] - a_ow["a_table2"]))
     flops = pairs["rw"]["flops"]
     ratio_c = flops.max() / flops.min()
