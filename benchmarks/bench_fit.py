@@ -29,13 +29,8 @@ from scipy.special import huber
 
 from scalinglaws.data import load
 from scalinglaws.fitting.bootstrap import bootstrap_parametric
-from scalinglaws.fitting.parametric import (
-    _batched_lbfgs,
-    engine,
-    fit_parametric,
-    hoffmann_grid,
-    threads,
-)
+from scalinglaws.fitting.engine import batched_lbfgs, engine, threads
+from scalinglaws.fitting.parametric import fit_parametric, hoffmann_grid
 
 
 def reference_objective(p, logN, logD, logL, delta=1e-3):
@@ -87,7 +82,7 @@ def main(argv=None) -> int:
     )
     print(f"engine:    wall {e_wall:8.3f} s  cpu {e_cpu:8.3f} s  objective {fit.objective:.12e}")
     with np.errstate(all="ignore"):
-        br = _batched_lbfgs(grid, logN, logD, logL, 1e-3)
+        br = batched_lbfgs(grid, logN, logD, logL, 1e-3)
     print(
         f"engine work: {int(br.n_iter.sum()):,} iterations, {int(br.n_fev.sum()):,} objective "
         f"evaluations of {N.size} points"

@@ -27,7 +27,7 @@ from scalinglaws.book.chapters import Chapter, Param
 from scalinglaws.core.errors import HashMismatchError, InputError
 from scalinglaws.core.passk import pass_at_k_scalar
 from scalinglaws.data import registry
-from scalinglaws.fitting import parametric
+from scalinglaws.fitting import engine
 
 REPO = Path(__file__).resolve().parents[1]
 MIRROR = Path(
@@ -293,12 +293,12 @@ def test_12_bootstrap_points_cap(capsys, in_tmp):
 def test_9_threads_are_capped(monkeypatch, value):
     monkeypatch.setenv("SCALINGLAWS_THREADS", value)
     with pytest.raises(InputError, match="SCALINGLAWS_THREADS") as ei:
-        parametric.threads()
+        engine.threads()
     assert "\n" not in str(ei.value)
 
 
 def test_9_threads_cap_through_the_cli(capsys, in_tmp, monkeypatch):
-    if parametric.engine() != "native":
+    if engine.engine() != "native":
         pytest.skip("SCALINGLAWS_THREADS is read only by the native engine")
     p = write_rows(in_tmp / "e.csv", N40, D40, law(N40, D40))
     monkeypatch.setenv("SCALINGLAWS_THREADS", "100000")

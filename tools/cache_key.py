@@ -28,7 +28,7 @@ def inputs() -> list[Path]:
         ROOT / "requirements.lock",
         ROOT / "pyproject.toml",
     ]
-    files += [ROOT / "setup.py"]
+    files += [ROOT / "setup.py"] + sorted((ROOT / "chapters").glob("*.params.yaml"))
     return [f for f in files if f.is_file()]
 
 

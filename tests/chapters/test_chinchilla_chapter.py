@@ -14,7 +14,7 @@ from scalinglaws import data
 from scalinglaws.book.chapters import spec_matches_notebook
 from scalinglaws.core import allocation, laws
 from scalinglaws.core.errors import InputError
-from scalinglaws.fitting import bootstrap, parametric
+from scalinglaws.fitting import bootstrap, objective, parametric
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +111,7 @@ def test_mean_reduction_stops_early(points, fit):
     assert m.converged
     assert abs(m.alpha - fit.alpha) > 0.02
     logs = [np.log(v) for v in points]
-    assert parametric.huber_objective(m.theta, *logs) > 1.05 * fit.objective
+    assert objective.huber_objective(m.theta, *logs) > 1.05 * fit.objective
 
 
 def test_tokens_per_param_from_laws():

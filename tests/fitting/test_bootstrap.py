@@ -16,7 +16,8 @@ from scalinglaws.fitting.bootstrap import (
     bootstrap_parametric,
     resample_indices,
 )
-from scalinglaws.fitting.parametric import fit_parametric, huber_objective_grad
+from scalinglaws.fitting.objective import huber_objective_grad
+from scalinglaws.fitting.parametric import fit_parametric
 
 # Besiroglu et al. 2024, data_analysis.ipynb cells 24-26 (chinchilla_epoch_svg/PROVENANCE.md):
 # bootstrap SEs of their Huber-likelihood MLE, 4,000 resamples.

@@ -3,8 +3,8 @@
 Both engines run the same L-BFGS; the compiled one uses its own vectorisable exp and log. These
 tests check the kernel's objective and gradient against numpy over the range the fits visit,
 the handling of overflow and non-finite parameters, that its answers do not depend on the number
-of threads, that both engines reach the same optimum from all 4,500 starts, and the environment
-switches ``SCALINGLAWS_ENGINE`` and ``SCALINGLAWS_THREADS``.
+of threads, and that both engines reach the same optimum from all 4,500 starts (the environment
+switches ``SCALINGLAWS_ENGINE`` and ``SCALINGLAWS_THREADS`` are tested in ``test_engine.py``).
 """
 
 from __future__ import annotations
@@ -16,17 +16,10 @@ import sys
 import numpy as np
 import pytest
 
-from scalinglaws.core.errors import InputError
-from scalinglaws.fitting import parametric
-from scalinglaws.fitting.parametric import (
-    _batched_lbfgs,
-    _Standardizer,
-    engine,
-    fit_parametric,
-    hoffmann_grid,
-    huber_objective_grad,
-    threads,
-)
+from scalinglaws.fitting import engine as engine_module
+from scalinglaws.fitting.engine import batched_lbfgs, engine
+from scalinglaws.fitting.objective import huber_objective_grad
+from scalinglaws.fitting.parametric import fit_parametric, hoffmann_grid
 
 native = pytest.importorskip("scalinglaws.fitting._native")
 
@@ -40,7 +33,7 @@ def test_kernel_is_built_where_the_project_builds_it():
     """setup.py builds the kernel with GCC on Linux x86-64 (CI's platform): a silent fall back to
     the numpy engine there would be a 10x slowdown nobody sees."""
     if sys.platform.startswith("linux") and platform.machine() == "x86_64":
-        assert parametric._native is not None
+        assert engine_module._native is not None
         assert engine() == "native" or os.environ.get("SCALINGLAWS_ENGINE") == "numpy"
 
 
@@ -119,9 +112,9 @@ def test_results_do_not_depend_on_the_thread_count(logs, monkeypatch):
     starts = hoffmann_grid()[::9]
     monkeypatch.setenv("SCALINGLAWS_ENGINE", "native")
     monkeypatch.setenv("SCALINGLAWS_THREADS", "1")
-    one = _batched_lbfgs(starts, n, d, y, 1e-3)
+    one = batched_lbfgs(starts, n, d, y, 1e-3)
     monkeypatch.setenv("SCALINGLAWS_THREADS", "3")
-    three = _batched_lbfgs(starts, n, d, y, 1e-3)
+    three = batched_lbfgs(starts, n, d, y, 1e-3)
     assert np.array_equal(one.x, three.x)
     assert np.array_equal(one.f, three.f)
     assert np.array_equal(one.n_iter, three.n_iter)
@@ -156,7 +149,7 @@ def test_engines_agree_start_by_start_on_most_starts(logs, monkeypatch):
     for name in ("native", "numpy"):
         monkeypatch.setenv("SCALINGLAWS_ENGINE", name)
         with np.errstate(all="ignore"):
-            runs[name] = _batched_lbfgs(starts, n, d, y, 1e-3)
+            runs[name] = batched_lbfgs(starts, n, d, y, 1e-3)
     a, b = runs["native"], runs["numpy"]
     # each start stops by L-BFGS-B's default rule (a reduction below ftol = 2.2e-9 of
     # max(|f|, 1), i.e. 2.2e-9 absolute on objectives of ~1e-3), so a start's end value is only
@@ -164,40 +157,3 @@ def test_engines_agree_start_by_start_on_most_starts(logs, monkeypatch):
     same = np.isclose(a.f, b.f, rtol=1e-5, atol=0)
     assert same.mean() > 0.9
     assert np.all(a.n_fev >= a.n_iter + 1) and np.all(b.n_fev >= b.n_iter + 1)
-
-
-def test_standardizer_round_trip(logs):
-    n, d, _ = logs
-    std = _Standardizer(n, d)
-    X = hoffmann_grid()
-    np.testing.assert_allclose(std.from_z(std.to_z(X)), X, rtol=0, atol=1e-12)
-    # the same model: a' - alpha' n' equals a - alpha log N
-    Z = std.to_z(X[:50])
-    np.testing.assert_allclose(
-        Z[:, :1] - Z[:, 3:4] * std.n[None, :], X[:50, :1] - X[:50, 3:4] * n[None, :], atol=1e-9
-    )
-    assert abs(std.n.mean()) < 1e-12 and std.n.std() == pytest.approx(1.0)
-    const = _Standardizer(np.full(5, 3.0), np.arange(5.0))
-    assert const.sd_n == 1.0 and np.all(const.n == 0)
-
-
-def test_engine_and_thread_switches(monkeypatch):
-    monkeypatch.setenv("SCALINGLAWS_ENGINE", "fast")
-    with pytest.raises(InputError, match="SCALINGLAWS_ENGINE must be one of auto, native, numpy"):
-        engine()
-    monkeypatch.setenv("SCALINGLAWS_ENGINE", "NumPy")
-    assert engine() == "numpy"
-    monkeypatch.setenv("SCALINGLAWS_ENGINE", "native")
-    monkeypatch.setattr(parametric, "_native", None)
-    with pytest.raises(InputError, match="was not built"):
-        engine()
-    monkeypatch.setenv("SCALINGLAWS_ENGINE", "auto")
-    assert engine() == "numpy"
-    for bad in ("0", "-2", "two"):
-        monkeypatch.setenv("SCALINGLAWS_THREADS", bad)
-        with pytest.raises(InputError, match="SCALINGLAWS_THREADS must be a positive integer"):
-            threads()
-    monkeypatch.setenv("SCALINGLAWS_THREADS", "3")
-    assert threads() == 3
-    monkeypatch.delenv("SCALINGLAWS_THREADS")
-    assert threads() >= 1

@@ -10,12 +10,11 @@ from scipy.optimize import minimize
 from scipy.special import huber
 
 from scalinglaws.core.errors import InputError
+from scalinglaws.fitting.objective import huber_objective_grad
 from scalinglaws.fitting.parametric import (
     ParametricFit,
     fit_parametric,
     hoffmann_grid,
-    huber_objective,
-    huber_objective_grad,
 )
 
 
@@ -33,29 +32,6 @@ def test_grid_is_hoffmanns_4500_starts():
     assert sorted(np.unique(g[:, 0])) == [0, 5, 10, 15, 20, 25]
     assert sorted(np.unique(g[:, 2])) == [-1, -0.5, 0, 0.5, 1]
     assert sorted(np.unique(g[:, 3])) == [0, 0.5, 1, 1.5, 2]
-
-
-def test_objective_and_gradient(data):
-    logN, logD, logL = (np.log(v) for v in data)
-    rng = np.random.default_rng(0)
-    for _ in range(5):
-        th = np.array([6.0, 7.5, 0.6, 0.35, 0.37]) + rng.normal(0, 0.05, 5)
-        f, g = huber_objective_grad(th, logN, logD, logL)
-        assert f == pytest.approx(reference_objective(th, logN, logD, logL), rel=1e-12)
-        assert f == pytest.approx(huber_objective(th, logN, logD, logL), rel=1e-12)
-        eps = 1e-6
-        fd = [
-            (
-                reference_objective(th + eps * np.eye(5)[k], logN, logD, logL)
-                - reference_objective(th - eps * np.eye(5)[k], logN, logD, logL)
-            )
-            / (2 * eps)
-            for k in range(5)
-        ]
-        np.testing.assert_allclose(g, fd, rtol=1e-5, atol=1e-9)
-    fm, gm = huber_objective_grad(th, logN, logD, logL, reduction="mean")
-    assert fm == pytest.approx(f / 240, rel=1e-12)
-    np.testing.assert_allclose(gm, g / 240, rtol=1e-12)
 
 
 def test_reproduces_epoch_replication(fit):
@@ -191,7 +167,7 @@ def test_bad_options(data):
 
 def test_identification_flags_the_two_size_ridge(monkeypatch):
     """Two model sizes: A/N^alpha fits any alpha exactly, so alpha and A are not identified."""
-    from scalinglaws.fitting import parametric
+    from scalinglaws.fitting import objective, parametric
 
     rng = np.random.default_rng(0)
     N = rng.choice([1e8, 1e9], 60)
@@ -199,7 +175,7 @@ def test_identification_flags_the_two_size_ridge(monkeypatch):
     L = 1.69 + 400 / N**0.34 + 1500 / D**0.28
     with pytest.raises(InputError, match="2 distinct model sizes"):
         fit_parametric(N, D, L)
-    monkeypatch.setattr(parametric, "MIN_DISTINCT", 2)  # let the fit run to see the ridge
+    monkeypatch.setattr(objective, "MIN_DISTINCT", 2)  # let the fit run to see the ridge
     f = fit_parametric(N, D, L, grid=hoffmann_grid()[::90])
     ident = parametric.identification(f, N, D, L)
     assert ident["alpha"] is False and ident["A"] is False

@@ -1,7 +1,7 @@
 /*
  * scalinglaws._native: the compiled kernel of the Approach-3 fitting engine.
  *
- * One function, lbfgs(), runs the same per-start L-BFGS as scalinglaws.parametric._batched_lbfgs
+ * One function, lbfgs(), runs the same per-start L-BFGS as scalinglaws.fitting.engine.batched_lbfgs
  * (two-loop recursion with m history pairs, Armijo backtracking by halving, scipy L-BFGS-B's
  * default stopping rules) on every start of a batch, for the summed Huber objective of
  * log-loss residuals of L(N, D) = E + A/N^alpha + B/D^beta in log space:

@@ -4,7 +4,7 @@ Points are resampled with replacement using ``np.random.default_rng(seed)``; int
 percentile intervals and standard errors are the sample standard deviation (ddof = 1) of the
 resampled estimates. Besiroglu et al. 2024 (arXiv:2404.10102, ``data_analysis.ipynb`` cells
 24-26) bootstrapped their Huber-likelihood fit with 4,000 resamples; :func:`bootstrap_parametric`
-re-runs Hoffmann et al.'s Huber fit (the objective of :func:`scalinglaws.fitting.parametric.fit_parametric`)
+re-runs Hoffmann et al.'s Huber fit (the objective of :mod:`scalinglaws.fitting.objective`)
 on each resample instead, warm-started from the full-data optimum (not from the 4,500-start grid).
 """
 
@@ -21,12 +21,9 @@ import pandas as pd
 
 from scalinglaws.core import validation
 from scalinglaws.core.errors import InputError
-from scalinglaws.fitting.parametric import (
-    _batched_lbfgs,
-    fit_parametric,
-    hoffmann_grid,
-    validate_nd_loss,
-)
+from scalinglaws.fitting.engine import batched_lbfgs
+from scalinglaws.fitting.objective import validate_nd_loss
+from scalinglaws.fitting.parametric import fit_parametric, hoffmann_grid
 
 __all__ = ["BootstrapResult", "bootstrap", "bootstrap_parametric", "resample_indices"]
 
@@ -232,7 +229,7 @@ def bootstrap_parametric(
     240 (say) points with replacement (``default_rng(seed)``; the same draws as :func:`bootstrap`
     with that seed), and minimises the *summed* Huber objective, written as point weights = draw
     counts, from the full-data optimum; all resamples are solved in one call of the L-BFGS
-    engine of :mod:`scalinglaws.fitting.parametric` (compiled kernel, or numpy), run until
+    engine (:func:`scalinglaws.fitting.engine.batched_lbfgs`: compiled kernel, or numpy), run until
     max|gradient| <= 1e-10 in its standardised coordinates (no relative-reduction stop: on this
     nearly-L1 objective that stops early).
 
@@ -300,7 +297,7 @@ def bootstrap_parametric(
             del idx
             X0 = np.repeat(fit.theta[None, :], stop - start, axis=0)
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                br = _batched_lbfgs(
+                br = batched_lbfgs(
                     X0,
                     *logs,
                     float(delta),
@@ -375,7 +372,7 @@ def _restart(
     """
     R, S = W.shape[0], RESTART_STARTS.shape[0]
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        br = _batched_lbfgs(
+        br = batched_lbfgs(
             np.tile(RESTART_STARTS, (R, 1)), *logs, delta, weights=np.repeat(W, S, axis=0)
         )
     f = np.where(np.isfinite(br.f), br.f, np.inf).reshape(R, S)
@@ -388,7 +385,7 @@ def _restart(
             out.append((None, 0, np.nan))
             continue
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            pol = _batched_lbfgs(
+            pol = batched_lbfgs(
                 x[None, :], *logs, delta, ftol=0.0, gtol=1e-10, weights=W[r : r + 1]
             )
         if np.isfinite(pol.f[0]) and pol.f[0] <= f[r, j]:

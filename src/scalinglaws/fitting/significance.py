@@ -34,7 +34,8 @@ from scipy import optimize, stats
 
 from scalinglaws.core import validation
 from scalinglaws.core.errors import InputError
-from scalinglaws.fitting.parametric import fit_parametric, huber_objective, validate_nd_loss
+from scalinglaws.fitting.objective import huber_objective, validate_nd_loss
+from scalinglaws.fitting.parametric import fit_parametric
 
 __all__ = ["TestResult", "chi2_test", "likelihood_ratio_test", "log_vector"]
 

@@ -30,7 +30,7 @@ from scalinglaws.book import (
     glue_all,
 )
 from scalinglaws.core import allocation, laws
-from scalinglaws.fitting import parametric
+from scalinglaws.fitting import objective
 
 __all__ = [
     "approach_3",
@@ -211,7 +211,7 @@ def mean_reduction(
     ``fit.objective``), ``budget_flops`` the budget of the tokens-per-parameter it would
     recommend.
     """
-    obj_sum_at_mean = parametric.huber_objective(fit_mean.theta, np.log(N), np.log(D), np.log(L))
+    obj_sum_at_mean = objective.huber_objective(fit_mean.theta, np.log(N), np.log(D), np.log(L))
     return _glue(
         {
             "chin_mean_alpha": fmt_fixed(fit_mean.alpha, 3),
