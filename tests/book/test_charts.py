@@ -371,3 +371,21 @@ def test_spec_inspection_helpers():
     assert charts.spec_marks(spec) == ["line", "point"]
     assert charts.spec_datasets(spec, "N") == [[{"N": 1, "L": 2}], [{"N": 3}]]
     assert charts.spec_datasets(spec, "N", "L") == [[{"N": 1, "L": 2}]]
+
+
+def test_figure_refuses_a_grouping_field_vega_reserves():
+    """Grouping a line by a column named 'count' makes Vega draw one series only (chapter 2's
+    'Same runs, two parameter counts' lost its non-embedding fit this way): refused up front."""
+    df = pd.DataFrame({"x": [1, 2, 1, 2], "y": [1, 2, 2, 3], "count": ["a", "a", "b", "b"]})
+    bad = alt.Chart(df).mark_line().encode(x="x:Q", y="y:Q", color="count:N")
+    with pytest.raises(InputError, match="reserves"):
+        charts.figure(bad, title="t", caption="c", alt="a")
+    layered = alt.layer(alt.Chart(df).mark_point().encode(x="x:Q", y="y:Q"), bad)
+    with pytest.raises(InputError, match="'count'"):
+        charts.figure(layered, title="t", caption="c", alt="a")
+    ok = alt.Chart(df.rename(columns={"count": "series"})).mark_line()
+    charts.figure(ok.encode(x="x:Q", y="y:Q", color="series:N"), title="t", caption="c", alt="a")
+    # a histogram's quantitative 'count' is fine
+    charts.figure(
+        alt.Chart(df).mark_bar().encode(x="x:Q", y="count:Q"), title="t", caption="c", alt="a"
+    )

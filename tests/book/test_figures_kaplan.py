@@ -189,15 +189,18 @@ def test_two_counts(porian):
         ],
     )
     assert len(spec["layer"]) == 3  # bands, lines, points
-    (points,) = _data(spec, "C", "N", "count")
+    (points,) = _data(spec, "C", "N", "counted")
     assert len(points) == 2 * len(recount)
     assert f"exponent {head.exponent:.3f}" in fig.caption
     # the recounted optima lie above the non-embedding ones (the head adds parameters)
     counted = pd.DataFrame(points)
     assert (
-        counted[counted["count"] == "with output layer"]["N"].min()
-        > counted[counted["count"] == "non-embedding (Kaplan)"]["N"].min()
+        counted[counted["counted"] == "with output layer"]["N"].min()
+        > counted[counted["counted"] == "non-embedding (Kaplan)"]["N"].min()
     )
+    # both fitted lines and bands are drawn: one series per count in the band data (#13)
+    (band,) = _data(spec, "C", "fit", "lo", "hi")
+    assert {r["counted"] for r in band} == {"with output layer", "non-embedding (Kaplan)"}
     with pytest.raises(InputError):
         fk.two_counts(recount, fits["rw"], {"a": 1})
 

@@ -399,10 +399,43 @@ def figure(chart: alt.TopLevelMixin, *, title: str, caption: str, alt: str) -> F
     if not isinstance(chart, _TOPLEVEL):
         raise InputError(f"figure() needs an Altair chart, got {type(chart).__name__}")
     title, caption, alt_text = _text("title", title), _text("caption", caption), _text("alt", alt)
+    _check_grouping_fields(chart.to_dict())
     chart = chart.properties(
         title=title, description=alt_text, usermeta={"scalinglaws": {"caption": caption}}
     )
     return Figure(chart=chart, title=title, caption=caption, alt=alt_text)
+
+
+#: Field names Vega's grouping (facet) transform uses for its own output: a series grouped by a
+#: column of that name silently loses all but one group (a chart draws one line instead of two).
+RESERVED_GROUP_FIELDS = frozenset({"count"})
+_GROUP_CHANNELS = ("color", "fill", "stroke", "detail", "shape", "strokeDash", "opacity", "size")
+
+
+def _check_grouping_fields(spec: Any) -> None:
+    """Refuse a nominal or ordinal grouping channel on a field Vega reserves (see above)."""
+    if isinstance(spec, list):
+        for item in spec:
+            _check_grouping_fields(item)
+        return
+    if not isinstance(spec, dict):
+        return
+    encoding = spec.get("encoding")
+    if isinstance(encoding, dict):
+        for channel in _GROUP_CHANNELS:
+            enc = encoding.get(channel)
+            if (
+                isinstance(enc, dict)
+                and enc.get("type") in ("nominal", "ordinal")
+                and enc.get("field") in RESERVED_GROUP_FIELDS
+            ):
+                raise InputError(
+                    f"the {channel} channel groups by the field {enc['field']!r}, which Vega reserves "
+                    "(all but one group would vanish): rename the column"
+                )
+    for key, value in spec.items():
+        if key != "datasets":
+            _check_grouping_fields(value)
 
 
 # -------------------------------------------------------------------------- helpers

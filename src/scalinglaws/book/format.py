@@ -77,8 +77,12 @@ def fmt_sig(x: float, sig: int = 3, *, sci_below: float = 1e-3, sci_above: float
 
 
 def fmt_fixed(x: float, digits: int = 2) -> str:
-    """Fixed decimals, e.g. exponents: ``fmt_fixed(0.34731, 3) == '0.347'``."""
-    return f"{_check(x):.{digits}f}"
+    """Fixed decimals, e.g. exponents: ``fmt_fixed(0.34731, 3) == '0.347'``.
+
+    A value that rounds to zero prints without a sign: ``fmt_fixed(-0.001, 2) == '0.00'``.
+    """
+    text = f"{_check(x):.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
 def fmt_int(x: float) -> str:

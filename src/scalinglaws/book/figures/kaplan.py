@@ -346,21 +346,21 @@ def two_counts(
     ne, wh = "non-embedding (Kaplan)", "with output layer"
     both = pd.concat(
         [
-            pd.DataFrame({"C": r["flops"], "N": r["n_star"], "count": ne}),
-            pd.DataFrame({"C": r["flops_head"], "N": r["n_star_head"], "count": wh}),
+            pd.DataFrame({"C": r["flops"], "N": r["n_star"], "counted": ne}),
+            pd.DataFrame({"C": r["flops_head"], "N": r["n_star_head"], "counted": wh}),
         ]
     )
     bands = []
     for name, fit, cc in ((ne, fit_nonemb, r["flops"]), (wh, fit_head, r["flops_head"])):
         b = kr.frontier_band(fit, np.geomspace(cc.min(), cc.max(), 40))
-        b["count"] = name
+        b["counted"] = name
         bands.append(b)
     bands = pd.concat(bands)
     xv = np.concatenate([both["C"], bands["flops"]])
     yv = np.concatenate([both["N"], bands["lo"], bands["hi"]])
     x_enc = charts.log_enc("x", "C", "Compute C = 6ND (FLOP, N as counted)", xv)
     y_title = "Compute-optimal size N* (parameters, as counted)"
-    colour = alt.Color("count:N", title="Parameter count")
+    colour = alt.Color("counted:N", title="Parameter count")
     bands = bands.rename(columns={"flops": "C"})
     chart = (
         alt.Chart(bands)
@@ -375,7 +375,11 @@ def two_counts(
             x=x_enc,
             y=charts.log_enc("y", "N", y_title, yv),
             color=colour,
-            tooltip=["count", alt.Tooltip("C:Q", format=".3~e"), alt.Tooltip("N:Q", format=".3~e")],
+            tooltip=[
+                "counted",
+                alt.Tooltip("C:Q", format=".3~e"),
+                alt.Tooltip("N:Q", format=".3~e"),
+            ],
         )
     )
     a0, a1 = fit_nonemb.exponent, fit_head.exponent
