@@ -389,3 +389,37 @@ def test_figure_refuses_a_grouping_field_vega_reserves():
     charts.figure(
         alt.Chart(df).mark_bar().encode(x="x:Q", y="count:Q"), title="t", caption="c", alt="a"
     )
+
+
+def test_table_formats_for_readers():
+    df = pd.DataFrame(
+        {
+            "n_params": [1.23456e9, 7e10],
+            "runs": [1200, 3],
+            "alpha": [0.34731, float("nan")],
+            "converged": [True, False],
+            "name": ["a<b", "c"],
+        }
+    )
+    html_out = charts.table(
+        df,
+        {
+            "name": "Model",
+            "n_params": "N (params)",
+            "runs": "Runs",
+            "alpha": "α",
+            "converged": "OK",
+        },
+        {"alpha": "{:.2f}"},
+    ).data
+    assert "<th>Model</th>" in html_out and "<th>N (params)</th>" in html_out
+    assert "1.23 × 10⁹" in html_out and "7.00 × 10¹⁰" in html_out
+    assert "1,200" in html_out and "0.35" in html_out and "–" in html_out
+    assert ">yes<" in html_out and ">no<" in html_out and "a&lt;b" in html_out
+    assert "<th></th>" not in html_out  # no pandas index column
+    signed = charts.table(pd.DataFrame({"e": [-0.00001, -0.02]}), formats={"e": "{:+.2%}"}).data
+    assert ">0.00%<" in signed and ">-2.00%<" in signed
+    with pytest.raises(InputError, match="no column 'nope'"):
+        charts.table(df, {"nope": "x"})
+    with pytest.raises(InputError, match="not shown"):
+        charts.table(df, {"name": "Model"}, {"alpha": "{:.2f}"})

@@ -273,7 +273,16 @@ def test_gopher_and_calculator_tables():
     )
     # Hoffmann's rounded law: Chinchilla 1.937 < Gopher 1.993 nats/token (our reading of eq. 2)
     assert float(cells[3]) > 0
-    calc = _cells(chinchilla.calculator_table(5.76e23, ["hoffmann", laws.EPOCH]))
+    calc_html = chinchilla.calculator_table(5.76e23, ["hoffmann", laws.EPOCH])
+    assert re.findall(r"<th>(.*?)</th>", calc_html.data) == [
+        "Law",
+        "C (FLOP)",
+        "N_opt (params)",
+        "D_opt (tokens)",
+        "Tokens per parameter",
+        "Loss (nats/token)",
+    ]
+    calc = _cells(calc_html)
     assert len(calc) == 2 * 6 and calc[0] == "hoffmann" and calc[6] == laws.EPOCH.name
     # paper_numbers §3.2: the rounded law at 5.76e23 FLOP: N* = 3.22e10, D* = 2.98e12
     assert calc[1:4] == ["5.76 × 10²³", "3.22 × 10¹⁰", "2.98 × 10¹²"]

@@ -39,7 +39,7 @@ import html
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -436,6 +436,67 @@ def _check_grouping_fields(spec: Any) -> None:
     for key, value in spec.items():
         if key != "datasets":
             _check_grouping_fields(value)
+
+
+# -------------------------------------------------------------------------- tables
+def _cell_text(value: Any, fmt: Any) -> str:
+    from scalinglaws.book.format import fmt_int, fmt_sig
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if fmt is not None:
+        text = fmt(value) if callable(fmt) else fmt.format(value)
+        # a value that rounds to zero is shown without a sign ("-0.00%" -> "0.00%")
+        return text[1:] if text.startswith("-") and not re.search(r"[1-9]", text) else text
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, int | np.integer):
+        return fmt_int(value)
+    if isinstance(value, float | np.floating):
+        return fmt_sig(float(value), 3) if math.isfinite(value) else str(value)
+    return str(value)
+
+
+def table(
+    df: pd.DataFrame,
+    columns: Mapping[str, str] | None = None,
+    formats: Mapping[str, Any] | None = None,
+) -> Any:
+    """A data frame as a reader's table (an ``IPython.display.HTML``): no index, readable headers, the
+    book's number formatting.
+
+    Parameters
+    ----------
+    df : DataFrame
+    columns : mapping, optional
+        ``column -> header`` in display order; columns not listed are left out. Default: every column,
+        headers as they are.
+    formats : mapping, optional
+        ``column -> format`` (a callable such as ``lambda v: fmt_fixed(v, 3)`` or a ``str.format``
+        pattern such as ``"{:.1%}"``). Otherwise integers get thousands separators, floats 3
+        significant figures (``fmt_sig``), booleans yes/no and missing values a dash.
+    """
+    from IPython.display import HTML  # imported lazily: the library works without IPython
+
+    if not isinstance(df, pd.DataFrame):
+        raise InputError(f"table needs a DataFrame, got {type(df).__name__}")
+    columns = dict(columns) if columns is not None else {c: str(c) for c in df.columns}
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise InputError(
+            f"table: no column {missing[0]!r} (columns: {', '.join(map(str, df.columns))})"
+        )
+    formats = dict(formats or {})
+    unknown = [c for c in formats if c not in columns]
+    if unknown:
+        raise InputError(f"table: a format for {unknown[0]!r}, which is not shown")
+    shown = pd.DataFrame(
+        {
+            header: [_cell_text(v, formats.get(col)) for v in df[col].tolist()]
+            for col, header in columns.items()
+        }
+    )
+    return HTML(shown.to_html(index=False, border=0, classes="table", escape=True))
 
 
 # -------------------------------------------------------------------------- helpers

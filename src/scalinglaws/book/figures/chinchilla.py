@@ -809,8 +809,8 @@ def calculator_table(C: float, laws: Sequence[Any]) -> Any:
     """Each law's compute-optimal allocation at ``C`` (as ``scalinglaws optimal --flops``).
 
     ``laws``: law names (``"epoch"``, ``"hoffmann"``, ...) or law objects (labelled by their
-    name). Columns ``law, flops, params, tokens, tokens_per_param`` to 3 significant digits and
-    ``loss`` (nats/token) to 3 decimals.
+    name). Columns ``Law``, ``C (FLOP)``, ``N_opt (params)``, ``D_opt (tokens)`` and ``Tokens per
+    parameter`` to 3 significant digits and ``Loss (nats/token)`` to 3 decimals.
     """
     if not laws:
         raise InputError("laws must not be empty")
@@ -822,4 +822,12 @@ def calculator_table(C: float, laws: Sequence[Any]) -> Any:
     for col in ("flops", "params", "tokens", "tokens_per_param"):
         calc[col] = [fmt_sig(v) for v in calc[col]]
     calc["loss"] = [fmt_fixed(v, 3) for v in calc["loss"]]
-    return table_html(calc)
+    headers = {
+        "law": "Law",
+        "flops": "C (FLOP)",
+        "params": "N_opt (params)",
+        "tokens": "D_opt (tokens)",
+        "tokens_per_param": "Tokens per parameter",
+        "loss": "Loss (nats/token)",
+    }
+    return table_html(calc.rename(columns=headers))
