@@ -289,7 +289,7 @@ def test_gopher_and_calculator_tables():
     with pytest.raises(InputError):
         chinchilla.calculator_table(1e23, [])
     with pytest.raises(InputError):
-        chinchilla.table_html([1, 2])
+        charts.table([1, 2])
 
 
 def test_porian_table(porian_steps):

@@ -2,7 +2,7 @@
 
 Each figure function takes the chapter's results and returns a :class:`scalinglaws.book.charts.Figure`
 (title, caption, alt text); each table function returns the formatted table as HTML
-(:func:`table_html`), so the chapter shows every figure and table with one call.
+(:func:`scalinglaws.book.charts.table`), so the chapter shows every figure and table with one call.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ __all__ = [
     "porian_step_exponents",
     "porian_table",
     "table3_comparison",
-    "table_html",
 ]
 
 
@@ -701,15 +700,6 @@ def inference_demand(
 
 
 # ---------------------------------------------------------------------------- tables
-def table_html(df: pd.DataFrame) -> Any:
-    """Display a table of preformatted strings without an index (an ``IPython.display.HTML``)."""
-    from IPython.display import HTML  # imported lazily: the library works without IPython
-
-    if not isinstance(df, pd.DataFrame):
-        raise InputError(f"table_html needs a DataFrame, got {type(df).__name__}")
-    return HTML(df.to_html(index=False, border=0, classes="table"))
-
-
 _LAW_KEYS = ("E", "A", "B", "alpha", "beta", "a")
 
 
@@ -734,7 +724,7 @@ def parameter_table(boot: Any) -> Any:
             "Hoffmann (TeX values)": [fmt_sig(getattr(HOFFMANN_TEX, k), 4) for k in _LAW_KEYS],
         }
     )
-    return table_html(tab)
+    return charts.table(tab)
 
 
 def table3_comparison(fit_law: Any) -> Any:
@@ -761,7 +751,7 @@ def table3_comparison(fit_law: Any) -> Any:
         }
         for i, n in enumerate(t3["params"])
     ]
-    return table_html(pd.DataFrame(rows))
+    return charts.table(pd.DataFrame(rows))
 
 
 def gopher_table(cg: pd.DataFrame) -> Any:
@@ -770,7 +760,7 @@ def gopher_table(cg: pd.DataFrame) -> Any:
     out = cg.copy()
     for col in out.columns[1:]:
         out[col] = [f"{v:.3f}" for v in out[col]]
-    return table_html(out)
+    return charts.table(out)
 
 
 def porian_table(steps: pd.DataFrame) -> Any:
@@ -802,7 +792,7 @@ def porian_table(steps: pd.DataFrame) -> Any:
             ],
         }
     )
-    return table_html(view)
+    return charts.table(view)
 
 
 def calculator_table(C: float, laws: Sequence[Any]) -> Any:
@@ -830,4 +820,4 @@ def calculator_table(C: float, laws: Sequence[Any]) -> Any:
         "tokens_per_param": "Tokens per parameter",
         "loss": "Loss (nats/token)",
     }
-    return table_html(calc.rename(columns=headers))
+    return charts.table(calc.rename(columns=headers))

@@ -284,9 +284,7 @@ def ladder_table(ladder: pd.DataFrame) -> Any:
             "reducible loss left": [f"{100 * v:.0f}%" for v in ladder["reducible_left"]],
         }
     )
-    from IPython.display import HTML  # imported lazily: only a notebook displays it
-
-    return HTML(show.to_html(index=False, border=0, classes="table"))
+    return charts.table(show)
 
 
 def allocation_table(alloc: pd.DataFrame) -> Any:
@@ -314,9 +312,7 @@ def allocation_table(alloc: pd.DataFrame) -> Any:
             "loss penalty (nats/token)": [f"{v:.4f}" for v in alloc["loss_penalty"]],
         }
     )
-    from IPython.display import HTML  # imported lazily: only a notebook displays it
-
-    return HTML(show.to_html(index=False, border=0, classes="table"))
+    return charts.table(show)
 
 
 def benchmarks(models: pd.DataFrame, chance: Mapping[str, float]) -> charts.Figure:
