@@ -6,6 +6,7 @@
 #                 and the browser test (headless Chromium)
 #   make test-portable  unit tests and nbval again under another BLAS kernel and the numpy engine
 #   make execute  re-execute every notebook in place (refresh the committed outputs)
+#   make book-stored  build the HTML from the stored outputs, executing nothing (seconds; for layout work)
 #   make bench    the fitting-engine benchmark (not part of the tests)
 #   make lint     ruff (lint and format check)
 #
@@ -32,10 +33,10 @@ export SCALINGLAWS_QUIET := 1
 
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb) $(wildcard book/*.ipynb))
 
-.PHONY: help venv static verify-data cache-check book test test-portable check-execute unit corners nbval build-strict browser execute bench lint format clean
+.PHONY: help book-stored venv static verify-data cache-check book test test-portable check-execute unit corners nbval build-strict browser execute bench lint format clean
 
 help:
-	@sed -n '2,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,15p' Makefile | sed 's/^# \{0,1\}//'
 
 $(STAMP): requirements.lock pyproject.toml setup.py src/scalinglaws/fitting/_native.c
 	@test -n "$(PYTHON)" || { echo "error: python3.11 (or python3) not found"; exit 2; }
@@ -65,6 +66,9 @@ book: static verify-data cache-check
 	@start=$$(date +%s); \
 	$(BIN)/jupyter-book build $(JB_FLAGS) . ; \
 	echo "Book built in $$(( $$(date +%s) - start )) s: _build/html/index.html"
+
+book-stored: static
+	$(BIN)/python tools/build_stored.py
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests --ignore=tests/browser -m "not corners"

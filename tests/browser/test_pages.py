@@ -21,96 +21,31 @@ under ``CI=true`` where they fail.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
 import re
-import threading
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-import yaml
 
-REPO = Path(__file__).resolve().parents[2]
-BOOK_DIR = Path(os.environ.get("SCALINGLAWS_BOOK_DIR", REPO)).resolve()
-HTML_DIR = BOOK_DIR / "_build" / "html"
-SHOT_DIR = BOOK_DIR / "_build" / "screenshots"
-CHROMIUM = Path(os.environ.get("SCALINGLAWS_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-LOCAL_SCHEMES = {"data", "blob", "about"}
-#: Time for charts and math to appear after the load event (ms).
-DRAW_TIMEOUT_MS = 20_000
-
-#: Console/page errors that are harmless, as regexes; each needs a reason.
-ALLOWED_JS_ERRORS: list[tuple[str, str]] = []
-
-
-# ------------------------------------------------------------------------ helpers
-def _toc_files(toc_path: Path) -> list[str]:
-    """Document paths (no suffix) of the root and every ``file:`` entry of ``_toc.yml``."""
-    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
-    files: list[str] = [toc["root"]]
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if "file" in node:
-                files.append(node["file"])
-            for key in ("parts", "chapters", "sections"):
-                walk(node.get(key))
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc)
-    return [re.sub(r"\.(md|ipynb|rst)$", "", f).strip("/") for f in files]
-
-
-def _page_ids() -> list[str]:
-    toc = BOOK_DIR / "_toc.yml"
-    return _toc_files(toc) if toc.is_file() else ["<no _toc.yml>"]
-
-
-PAGES = _page_ids()
-
-
-def _require_build() -> None:
-    if not HTML_DIR.is_dir():
-        pytest.fail(
-            f"{HTML_DIR} does not exist: build the book first (make book, i.e. "
-            f"python tools/build_static.py && jupyter-book build {BOOK_DIR})"
-        )
-
-
-def _page_path(doc: str) -> Path:
-    if doc == "<no _toc.yml>":
-        pytest.fail(f"{BOOK_DIR / '_toc.yml'} not found")
-    return HTML_DIR / f"{doc}.html"
-
-
-def _is_local(url: str) -> bool:
-    parts = urlsplit(url)
-    if parts.scheme in LOCAL_SCHEMES:
-        return True
-    return parts.scheme in {"http", "https", "ws"} and parts.hostname in LOCAL_HOSTS
+from .support import (
+    ALLOWED_JS_ERRORS,
+    DRAW_TIMEOUT_MS,
+    HTML_DIR,
+    LOCAL_SCHEMES,
+    PAGES,
+    SHOT_DIR,
+    is_local,
+    page_path,
+    require_build,
+)
 
 
 # --------------------------------------------------------- static checks (no browser)
 def test_toc_pages_built() -> None:
-    _require_build()
-    missing = [str(_page_path(doc)) for doc in PAGES if not _page_path(doc).is_file()]
+    require_build()
+    missing = [str(page_path(doc)) for doc in PAGES if not page_path(doc).is_file()]
     assert not missing, f"_toc.yml entries without a built page: {missing}"
 
 
@@ -120,12 +55,12 @@ _RAW_MARKUP = re.compile(r"\|\s*:?(?:-{3,}|\u2014+):?\s*\||\{glue:|\{cite:|```\{
 
 def test_no_unrendered_markup() -> None:
     """No page shows Markdown or MyST source as text: a table's |---| row, a glue or cite role, a fence."""
-    _require_build()
+    require_build()
     offenders = {}
     for doc in PAGES:
-        if not _page_path(doc).is_file():
+        if not page_path(doc).is_file():
             continue  # reported by test_toc_pages_built
-        html = _page_path(doc).read_text(encoding="utf-8")
+        html = page_path(doc).read_text(encoding="utf-8")
         text = re.sub(r"<(script|style|pre|code)\b.*?</\1>", "", html, flags=re.S)
         text = re.sub(r"<[^>]+>", "", text)
         found = _RAW_MARKUP.findall(text)
@@ -187,7 +122,7 @@ def _external(url: str) -> bool:
 
 def test_no_external_assets() -> None:
     """No built page or stylesheet loads anything from outside the site."""
-    _require_build()
+    require_build()
     problems: list[str] = []
     for page in sorted(HTML_DIR.rglob("*.html")):
         parser = _AssetParser()
@@ -216,48 +151,6 @@ def test_external_asset_parser_catches_cdn() -> None:
 
 
 # ----------------------------------------------------------------- browser checks
-def _browser_unavailable(reason: str) -> None:
-    msg = f"browser test needs {reason}"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(msg + " (CI=true: not skipping)")
-    pytest.skip(msg)
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
-        pass
-
-
-@pytest.fixture(scope="module")
-def site_url() -> Iterator[str]:
-    _require_build()
-    handler = functools.partial(_QuietHandler, directory=str(HTML_DIR))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.is_file():
-        _browser_unavailable(f"{CHROMIUM} (Debian package 'chromium': apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _browser_unavailable("the Python package 'playwright' (pip install playwright)")
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
 def _not_done(page: Any, items: str, done: str, label: str) -> list[str]:
     """Wait until every element matching ``items`` contains ``done`` (charts drawn, formulas
     typeset), up to the draw timeout; return a label (JS arrow function) for each that does not."""
@@ -285,7 +178,7 @@ def _visit(browser: Any, url: str, shot: Path, *, dark: bool = False) -> dict[st
     errors: list[str] = []
 
     def route(r: Any) -> None:
-        if _is_local(r.request.url):
+        if is_local(r.request.url):
             r.continue_()
         else:
             external.append(r.request.url)
@@ -358,7 +251,7 @@ def _assert_clean(doc: str, seen: dict[str, Any]) -> None:
 @pytest.mark.browser
 @pytest.mark.parametrize("doc", PAGES)
 def test_page_in_chromium(doc: str, site_url: str, browser: Any) -> None:
-    path = _page_path(doc)
+    path = page_path(doc)
     assert path.is_file(), f"{doc}: {path} not built"
     seen = _visit(browser, urljoin(site_url, f"{doc}.html"), SHOT_DIR / f"{doc}.png")
     _assert_clean(doc, seen)
@@ -373,7 +266,7 @@ def _luminance(css_rgb: str) -> float:
 def test_dark_mode(site_url: str, browser: Any) -> None:
     """In dark mode charts still draw on a light card (dark axis text stays readable)."""
     chart_pages = [
-        d for d in PAGES if _page_path(d).is_file() and "sl-chart" in _page_path(d).read_text()
+        d for d in PAGES if page_path(d).is_file() and "sl-chart" in page_path(d).read_text()
     ]
     if not chart_pages:
         pytest.fail("no page of _toc.yml contains a chart (figure.sl-chart)")
