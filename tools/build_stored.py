@@ -14,6 +14,7 @@ Then run the browser tests against it: ``SCALINGLAWS_HTML_DIR=OUT/_build/html py
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,6 +27,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 def main(argv: list[str]) -> int:
     out = Path(argv[0]).resolve() if argv else REPO / "_build" / "stored"
+    # Sphinx 7.4 does not overwrite a static file that is already in the output: start clean.
+    shutil.rmtree(out / "_build" / "html" / "_static", ignore_errors=True)
     config = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))
     config.setdefault("execute", {})["execute_notebooks"] = "off"
     # The config must sit in the book folder: local Sphinx extensions are found relative to it.
@@ -36,6 +39,7 @@ def main(argv: list[str]) -> int:
         cmd = [
             str(Path(sys.executable).with_name("jupyter-book")),
             "build",
+            "--all",
             "-W",
             "-n",
             "--keep-going",
