@@ -149,6 +149,17 @@ def test_ladder_display(ladders):
     )
     one = effort.ladder_display(hand).iloc[0]
     assert one["run cost"] == "n/a" and one["output tokens"] == "n/a"
-    assert one["$ per point"] == "−$1.23e+03"  # cheaper and better: a negative price
+    # cheaper and better: a saving, in dollars with separators (was "−$1.23e+03")
+    assert one["$ per point"] == "saves $1,230"
+    for points, price, shown in [
+        (2.0, 0.0034912, "$0.00349"),
+        (2.0, 17.69, "$17.7"),
+        (2.0, 0.9996, "$1.00"),
+        (2.0, -0.0034912, "saves $0.00349"),
+        (-1.5, -8.0, "no gain"),  # cost more and scored lower
+        (0.0, np.nan, ""),
+    ]:
+        row = effort.ladder_display(hand.assign(d_points=[points], usd_per_point=[price])).iloc[0]
+        assert row["$ per point"] == shown, (points, price)
     with pytest.raises(InputError):
         effort.ladder_display(pd.DataFrame({"family": ["x"]}))

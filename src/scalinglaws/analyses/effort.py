@@ -266,16 +266,38 @@ def step_gain_bootstrap(
     )
 
 
-def _usd_signed(v: float) -> str:
-    return "" if np.isnan(v) else ("−" if v < 0 else "") + f"${abs(v):,.3g}"
+def _usd(v: float) -> str:
+    """Dollars to 3 significant figures with thousands separators: $1,230, $17.7, $0.00349."""
+    if v == 0:
+        return "$0"
+    r = float(f"{abs(v):.3g}")  # 3 significant figures first: 0.9996 -> 1.00, not 1.000
+    digits = 2 - int(np.floor(np.log10(r)))
+    return f"${r:,.{max(0, digits)}f}"
+
+
+def _price_per_point(points: float, usd_per_point: float) -> str:
+    """A step's marginal price in words a reader can act on.
+
+    A gain that cost more is a price ("$17.7"); a gain that cost less "saves $0.00349" per point; a
+    step that gained nothing (or lost points) has no price per point ("no gain"). Blank where there is
+    no step or no cost.
+    """
+    if np.isnan(points) or np.isnan(usd_per_point):
+        return ""
+    if points <= 0:
+        return "no gain"
+    if usd_per_point < 0:
+        return "saves " + _usd(-usd_per_point)
+    return _usd(usd_per_point)
 
 
 def ladder_display(ladders: pd.DataFrame) -> pd.DataFrame:
     """The ladders of :func:`effort_ladders` as a table for readers (formatted strings).
 
     Columns: model, setting, pass rate % with its 95% Wilson interval, run cost, output tokens
-    (millions), the step's gain in points and its marginal price in dollars per point ("n/a"
-    where the leaderboard records no cost or tokens, blank where there is no step).
+    (millions), the step's gain in points and its marginal price in dollars per point ("saves $x"
+    when the step gained points and cost less, "no gain" when it gained none; "n/a" where the
+    leaderboard records no cost or tokens, blank where there is no step).
     """
     if not isinstance(ladders, pd.DataFrame) or any(
         c not in ladders.columns for c in LADDER_COLUMNS
@@ -297,7 +319,10 @@ def ladder_display(ladders: pd.DataFrame) -> pd.DataFrame:
                 "n/a" if np.isnan(v) else f"{v / 1e6:.2f}M" for v in lad["completion_tokens"]
             ],
             "Δ points": ["" if np.isnan(v) else f"{v:+.1f}" for v in lad["d_points"]],
-            "$ per point": [_usd_signed(v) for v in lad["usd_per_point"]],
+            "$ per point": [
+                _price_per_point(d, v)
+                for d, v in zip(lad["d_points"], lad["usd_per_point"], strict=True)
+            ],
         }
     )
     return out
