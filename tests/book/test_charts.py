@@ -423,3 +423,53 @@ def test_table_formats_for_readers():
         charts.table(df, {"nope": "x"})
     with pytest.raises(InputError, match="not shown"):
         charts.table(df, {"name": "Model"}, {"alpha": "{:.2f}"})
+
+
+# ------------------------------------------------------------------ dark chart theme
+def _rel_luminance(hex_colour: str) -> float:
+    def lin(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    h = hex_colour.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+
+
+def _contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_rel_luminance(a), _rel_luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _runtime_dark_theme() -> tuple[dict[str, str], str]:
+    js = (REPO / "src" / "scalinglaws" / "book" / "chart_runtime.js").read_text(encoding="utf-8")
+    block = re.search(r"var DARK_COLOURS = \{(.*?)\};", js, re.S)
+    assert block, "DARK_COLOURS not found in chart_runtime.js"
+    pairs = dict(re.findall(r'"(#[0-9a-f]{6})":\s*"(#[0-9a-f]{6})"', block.group(1)))
+    card = re.search(r'var DARK_CARD = "(#[0-9a-f]{6})"', js)
+    assert card, "DARK_CARD not found in chart_runtime.js"
+    return pairs, card.group(1)
+
+
+def test_dark_theme_is_readable_on_the_dark_card() -> None:
+    """Every colour of the light theme is readable on the dark card once the runtime's dark map is
+    applied: text 4.5:1 (WCAG AA), lines and marks 3:1 (WCAG 1.4.11); the grid stays faint."""
+    dark, card = _runtime_dark_theme()
+    css = (REPO / "_static" / "custom.css").read_text(encoding="utf-8")
+    dark_rule = css.split('html[data-theme="dark"] figure.sl-chart .sl-chart-view {', 1)[1]
+    assert f"background: {card};" in dark_rule.split("}", 1)[0]
+    assert all(k == k.lower() for k in dark)  # the runtime compares lower-case colours
+
+    def shown(c: str) -> str:
+        return dark.get(c.lower(), c)
+
+    for colour in charts.PALETTE:
+        assert _contrast(shown(colour), card) >= 3.0, colour
+    for text in (charts._TEXT, charts._MUTED):
+        assert _contrast(shown(text), card) >= 4.5, text
+    assert _contrast(shown(charts._DOMAIN), card) >= 3.0
+    assert 1.2 < _contrast(shown(charts._GRID), card) < 2.0  # visible, but quieter than the data
+    # the light theme's text would be unreadable without the map (so the map is what helps)
+    assert _contrast(charts._TEXT, card) < 2.0 and charts._TEXT.lower() in dark
+    # distinct series stay distinct: no two palette colours map to the same dark colour
+    assert len({shown(c).lower() for c in charts.PALETTE}) == len(charts.PALETTE)

@@ -135,6 +135,13 @@ def test_steps_and_batch():
     # eq 1.4: B_crit(L) = B* / L**(1/alpha_B) at the grid's first loss, 1.8 nats/token
     assert bc[0]["B_crit"] == pytest.approx(K.B_star / 1.8 ** (1 / K.alpha_B), rel=1e-5)
     assert spec["hconcat"][1]["encoding"]["x"]["scale"]["reverse"] is True
+    # The B_crit curve is not a model size: its colour is none of the left panel's series colours.
+    n_series = len({r["N"] for r in curves})
+    series_colours = spec["config"]["range"]["category"][:n_series]
+    assert n_series == 4 and len(set(series_colours)) == 4
+    right_mark = spec["hconcat"][1]["mark"]
+    assert right_mark["type"] == "line"
+    assert right_mark["color"].lower() not in {c.lower() for c in series_colours}
 
 
 def test_allocation_frontiers():

@@ -7,13 +7,17 @@ The book folder is ``$SCALINGLAWS_BOOK_DIR`` (default: the repository root).
   ``_toc.yml`` entry has a page, and no built page (or its CSS) loads a script,
   stylesheet, font or image from outside the site.
 * ``test_page_in_chromium`` (marked ``browser``) opens every ``_toc.yml`` page in
-  headless Debian Chromium through Playwright, served from 127.0.0.1, and checks that
-  every ``figure.sl-chart`` holds a drawn ``<svg>``/``<canvas>``, that all math was
-  typeset by MathJax (``mjx-container``, no ``mjx-merror``), that no JavaScript error
-  occurred, and that no request left localhost. A full-page screenshot of each page is
-  saved to ``<book>/_build/screenshots/<page>.png``.
-* ``test_dark_mode`` does the same for one chart page in the theme's dark mode and
-  checks that the chart card stays light.
+  headless Debian Chromium through Playwright, served from 127.0.0.1, at 1400 px and at
+  390 px (a phone), and checks that every ``figure.sl-chart`` holds a drawn ``<svg>``/``<canvas>``,
+  that all math was typeset by MathJax (``mjx-container``, no ``mjx-merror``), that no
+  JavaScript error occurred, that no request left localhost, and runs the chart checks of
+  ``chart_checks.js`` on the drawn Vega views: every layer with data draws marks and every
+  series its own path, every requested tick has a label, no text is cut short with "…", no
+  chart text below 9 CSS px, no sideways page scroll, tables fit the column or scroll in their
+  own box. Screenshots: ``<book>/_build/screenshots/<page>.png`` and ``<page>-390.png``.
+* ``test_dark_mode`` opens every page in the theme's dark mode (``<page>-dark.png``), runs the
+  same checks, checks that each chart sits on a dark card with light text, and that the page's
+  theme switch re-draws the charts in the light theme (without leaving stale views behind).
 
 Without ``/usr/bin/chromium`` or Playwright the browser tests are skipped, except
 under ``CI=true`` where they fail.
@@ -151,6 +155,34 @@ def test_external_asset_parser_catches_cdn() -> None:
 
 
 # ----------------------------------------------------------------- browser checks
+#: The chart checks (a JS function expression), asked of the drawn Vega views.
+CHART_CHECKS_JS = (Path(__file__).with_name("chart_checks.js")).read_text(encoding="utf-8")
+#: Viewport widths: a desktop and a phone (CSS px).
+WIDE, PHONE = 1400, 390
+#: Smallest chart text a reader should get (CSS px, on screen).
+MIN_FONT_PX = 9
+#: A chart is done when the runtime marks it drawn (after any re-draw at the card's width).
+_CHART_DONE = (
+    "f => f.getAttribute('data-sl-state') === 'drawn' "
+    "&& f.querySelector('.sl-chart-view svg, .sl-chart-view canvas')"
+)
+
+
+def _charts_not_drawn(page: Any) -> list[str]:
+    """Wait until every chart is drawn (up to the draw timeout); label each that is not."""
+    if not page.locator("figure.sl-chart").count():
+        return []
+    every = f"() => Array.from(document.querySelectorAll('figure.sl-chart')).every({_CHART_DONE})"
+    try:
+        page.wait_for_function(every, timeout=DRAW_TIMEOUT_MS)
+    except Exception:  # noqa: BLE001 - the charts still missing are reported by the caller
+        pass
+    return page.evaluate(
+        f"() => Array.from(document.querySelectorAll('figure.sl-chart')).filter(f => !({_CHART_DONE})(f))"
+        ".map(f => f.getAttribute('data-sl-id') + ': ' + f.innerText.slice(0, 120))"
+    )
+
+
 def _not_done(page: Any, items: str, done: str, label: str) -> list[str]:
     """Wait until every element matching ``items`` contains ``done`` (charts drawn, formulas
     typeset), up to the draw timeout; return a label (JS arrow function) for each that does not."""
@@ -167,9 +199,18 @@ def _not_done(page: Any, items: str, done: str, label: str) -> list[str]:
     )
 
 
-def _visit(browser: Any, url: str, shot: Path, *, dark: bool = False) -> dict[str, Any]:
-    """Open ``url``, wait for charts and math, screenshot; return what was observed."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def _visit(
+    browser: Any,
+    url: str,
+    shot: Path,
+    *,
+    dark: bool = False,
+    width: int = WIDE,
+    inspect: Any = None,
+) -> dict[str, Any]:
+    """Open ``url`` at ``width`` CSS px, wait for charts and math, run the chart checks, screenshot;
+    return what was observed (``inspect(page)``, if given, adds its result as ``"inspected"``)."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
     if dark:
         context.add_init_script(
             "localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark');"
@@ -200,12 +241,7 @@ def _visit(browser: Any, url: str, shot: Path, *, dark: bool = False) -> dict[st
         status = response.status if response else None
         n_charts = page.locator("figure.sl-chart").count()
         n_math = page.locator(".math").count()
-        undrawn = _not_done(
-            page,
-            "figure.sl-chart",
-            ".sl-chart-view svg, .sl-chart-view canvas",
-            "f => f.getAttribute('data-sl-id') + ': ' + f.innerText.slice(0, 120)",
-        )
+        undrawn = _charts_not_drawn(page)
         untypeset = _not_done(page, ".math", "mjx-container", "m => m.textContent.slice(0, 80)")
         tex_errors = page.evaluate(
             "() => Array.from(document.querySelectorAll('mjx-merror'))"
@@ -219,9 +255,11 @@ def _visit(browser: Any, url: str, shot: Path, *, dark: bool = False) -> dict[st
             if n_charts
             else None
         )
+        checks = page.evaluate(CHART_CHECKS_JS, {"minFontPx": MIN_FONT_PX})
         page.wait_for_timeout(200)  # let late console errors arrive
         shot.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(shot), full_page=True)
+        inspected = inspect(page) if inspect is not None else None  # may change the page
     finally:
         context.close()
     allowed = [re.compile(p) for p, _ in ALLOWED_JS_ERRORS]
@@ -236,6 +274,10 @@ def _visit(browser: Any, url: str, shot: Path, *, dark: bool = False) -> dict[st
         "external": external,
         "theme": theme,
         "card_rgb": card_rgb,
+        "checked": len(checks["charts"]),
+        "chart_problems": {c["id"]: c["problems"] for c in checks["charts"] if c["problems"]},
+        "page_problems": checks["page"],
+        "inspected": inspected,
     }
 
 
@@ -246,6 +288,11 @@ def _assert_clean(doc: str, seen: dict[str, Any]) -> None:
     assert not seen["tex_errors"], f"{doc}: MathJax TeX errors: {seen['tex_errors']}"
     assert not seen["errors"], f"{doc}: JavaScript errors: {seen['errors']}"
     assert not seen["external"], f"{doc}: requests left localhost: {seen['external']}"
+    assert seen["checked"] == seen["charts"], (
+        f"{doc}: {seen['charts']} charts on the page, {seen['checked']} reached the chart checks"
+    )
+    assert not seen["chart_problems"], f"{doc}: chart problems: {seen['chart_problems']}"
+    assert not seen["page_problems"], f"{doc}: page problems: {seen['page_problems']}"
 
 
 @pytest.mark.browser
@@ -253,8 +300,11 @@ def _assert_clean(doc: str, seen: dict[str, Any]) -> None:
 def test_page_in_chromium(doc: str, site_url: str, browser: Any) -> None:
     path = page_path(doc)
     assert path.is_file(), f"{doc}: {path} not built"
-    seen = _visit(browser, urljoin(site_url, f"{doc}.html"), SHOT_DIR / f"{doc}.png")
+    url = urljoin(site_url, f"{doc}.html")
+    seen = _visit(browser, url, SHOT_DIR / f"{doc}.png", width=WIDE)
     _assert_clean(doc, seen)
+    phone = _visit(browser, url, SHOT_DIR / f"{doc}-{PHONE}.png", width=PHONE)
+    _assert_clean(f"{doc} at {PHONE} px", phone)
 
 
 def _luminance(css_rgb: str) -> float:
@@ -262,21 +312,89 @@ def _luminance(css_rgb: str) -> float:
     return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255.0
 
 
-@pytest.mark.browser
-def test_dark_mode(site_url: str, browser: Any) -> None:
-    """In dark mode charts still draw on a light card (dark axis text stays readable)."""
-    chart_pages = [
-        d for d in PAGES if page_path(d).is_file() and "sl-chart" in page_path(d).read_text()
-    ]
-    if not chart_pages:
-        pytest.fail("no page of _toc.yml contains a chart (figure.sl-chart)")
-    doc = chart_pages[0]
-    seen = _visit(
-        browser, urljoin(site_url, f"{doc}.html"), SHOT_DIR / f"{doc}-dark.png", dark=True
+#: Per drawn chart: its card's background, the fill of its text (axis and legend labels and
+#: titles, chart title) as computed on screen, the runtime's theme, and whether
+#: window.scalinglawsViews holds exactly the views now shown (none stale, none missing).
+_CHART_COLOURS_JS = """() => {
+  const roles = /^(axis-label|axis-title|legend-label|legend-title|title-text)$/;
+  const recs = (window.scalinglawsCharts || []).filter(r => r.el.isConnected);
+  const listed = Object.values(window.scalinglawsViews || {}).flat();
+  return {
+    views_current: listed.length === recs.length && listed.every(v => recs.some(r => r.view === v)),
+    theme: document.documentElement.getAttribute('data-theme'),
+    charts: recs.map(r => {
+      const fills = new Set();
+      (function walk(n) {
+        if (n.marktype === 'text' && roles.test(n.role || ''))
+          (n.items || []).forEach(i => i._svg && fills.add(getComputedStyle(i._svg).fill));
+        (n.items || []).forEach(walk);
+      })(r.view.scenegraph().root);
+      return {id: r.id, dark: r.dark, card: getComputedStyle(r.el.closest('.sl-chart-view')).backgroundColor,
+              fills: [...fills]};
+    }),
+  };
+}"""
+
+
+def _toggle_to_light(page: Any) -> dict[str, Any]:
+    """Press the page's theme switch until the page is light, wait for the re-drawn charts."""
+    before = page.evaluate(_CHART_COLOURS_JS)
+    for _ in range(3):  # pydata-sphinx-theme cycles light -> dark -> auto (auto is light here)
+        if page.evaluate("() => document.documentElement.getAttribute('data-theme')") == "light":
+            break
+        page.locator("button.theme-switch-button").first.click()
+    page.wait_for_function(
+        "() => (window.scalinglawsCharts || []).every(r => !r.el.isConnected || r.dark === false)"
+        f" && Array.from(document.querySelectorAll('figure.sl-chart')).every({_CHART_DONE})",
+        timeout=DRAW_TIMEOUT_MS,
     )
-    assert seen["theme"] == "dark", f"dark mode not applied: data-theme={seen['theme']!r}"
+    return {"before": before, "after": page.evaluate(_CHART_COLOURS_JS)}
+
+
+def _assert_chart_colours(doc: str, state: dict[str, Any], *, dark: bool) -> None:
+    assert state["views_current"], f"{doc}: window.scalinglawsViews holds stale or missing views"
+    assert state["charts"], f"{doc}: no drawn chart reached the colour check"
+    for chart in state["charts"]:
+        card = _luminance(chart["card"])
+        assert chart["fills"], f"{doc}: chart {chart['id']} has no text"
+        lights = [_luminance(f) for f in chart["fills"]]
+        if dark:
+            assert chart["dark"] is True, f"{doc}: chart {chart['id']} not drawn in the dark theme"
+            assert card < 0.2, f"{doc}: chart {chart['id']} card not dark: {chart['card']}"
+            assert min(lights) > 0.6, f"{doc}: chart {chart['id']} text too dark: {chart['fills']}"
+        else:
+            assert chart["dark"] is False, f"{doc}: chart {chart['id']} still in the dark theme"
+            assert card > 0.85, f"{doc}: chart {chart['id']} card not light: {chart['card']}"
+            assert max(lights) < 0.45, (
+                f"{doc}: chart {chart['id']} text too light: {chart['fills']}"
+            )
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("doc", PAGES)
+def test_dark_mode(doc: str, site_url: str, browser: Any) -> None:
+    """In dark mode every page passes the checks; charts sit on a dark card with light text, and
+    the theme switch re-draws them light."""
+    path = page_path(doc)
+    assert path.is_file(), f"{doc}: {path} not built"
+
+    def inspect(page: Any) -> dict[str, Any] | None:
+        if not page.locator("figure.sl-chart").count():
+            return None
+        return {"dark": page.evaluate(_CHART_COLOURS_JS), **_toggle_to_light(page)}
+
+    seen = _visit(
+        browser,
+        urljoin(site_url, f"{doc}.html"),
+        SHOT_DIR / f"{doc}-dark.png",
+        dark=True,
+        inspect=inspect,
+    )
+    assert seen["theme"] == "dark", f"{doc}: dark mode not applied: data-theme={seen['theme']!r}"
     _assert_clean(doc, seen)
-    assert _luminance(seen["card_rgb"]) > 0.85, f"chart card too dark: {seen['card_rgb']}"
+    if seen["charts"]:
+        _assert_chart_colours(doc, seen["inspected"]["dark"], dark=True)
+        _assert_chart_colours(doc, seen["inspected"]["after"], dark=False)
 
 
 @pytest.mark.browser

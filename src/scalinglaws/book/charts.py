@@ -3,9 +3,10 @@
 Importing this module registers and enables
 
 * the Altair theme ``"scalinglaws"``: transparent background (the page CSS puts each
-  chart on a light card, readable in the book's light and dark modes), the
-  colour-blind-safe Okabe-Ito palette (Okabe & Ito 2008, "Color Universal Design"),
-  system fonts only;
+  chart on a card: white in light mode, dark in dark mode, where the chart runtime,
+  ``chart_runtime.js``, re-draws the chart with its dark colours and follows the page's
+  theme switch), the colour-blind-safe Okabe-Ito palette (Okabe & Ito 2008, "Color
+  Universal Design"), system fonts only;
 * the Altair renderer ``"scalinglaws"``: each chart becomes a
   ``<figure class="sl-chart">`` holding a ``<div id="sl-<id>">`` and an inline
   ``vegaEmbed(...)`` call, where ``<id>`` is the first 12 hex digits of the sha256 of
@@ -103,7 +104,11 @@ _WAIT_TRIES = 200
 # --------------------------------------------------------------------------- theme
 @alt.theme.register("scalinglaws", enable=True)
 def _theme() -> alt.theme.ThemeConfig:
-    """The book's single chart theme (light card, Okabe-Ito palette, system fonts)."""
+    """The book's chart theme (light card, Okabe-Ito palette, system fonts).
+
+    Dark mode: ``chart_runtime.js`` maps each of these colours to its dark counterpart
+    (``DARK_COLOURS``; tests/book/test_charts.py checks the contrast on the dark card).
+    """
     axis = {
         "labelColor": _MUTED,
         "titleColor": _TEXT,

@@ -152,9 +152,11 @@ def steps_and_batch() -> charts.Figure:
     )
     l_grid = np.linspace(1.8, 6.0, 60)
     bc = pd.DataFrame({"L": l_grid, "B_crit": K.b_crit(l_grid)})
+    # Not a model size: drawn in the palette's neutral black, never in one of the left panel's series
+    # colours (the first four of the category range; PALETTE[3] made it look like N = 1e9).
     right = (
         alt.Chart(bc)
-        .mark_line(color=charts.PALETTE[3])
+        .mark_line(color=charts.PALETTE[6])
         .encode(
             x=alt.X("L:Q", title="Loss L (nats/token)", scale=alt.Scale(zero=False, reverse=True)),
             y=charts.log_enc("y", "B_crit", "Critical batch size (tokens)", bc["B_crit"]),
