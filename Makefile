@@ -7,6 +7,7 @@
 #   make test-portable  unit tests and nbval again under another BLAS kernel and the numpy engine
 #   make execute  re-execute every notebook in place (refresh the committed outputs)
 #   make book-stored  build the HTML from the stored outputs, executing nothing (seconds; for layout work)
+#   make measure-pages  measure every page's weight and time to last chart (book/_data/page_weights.json)
 #   make bench    the fitting-engine benchmark (not part of the tests)
 #   make lint     ruff (lint and format check)
 #
@@ -33,10 +34,10 @@ export SCALINGLAWS_QUIET := 1
 
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb) $(wildcard book/*.ipynb))
 
-.PHONY: help book-stored venv static verify-data cache-check book test test-portable check-execute unit corners nbval build-strict browser execute bench lint format clean
+.PHONY: help book-stored measure-pages venv static verify-data cache-check book test test-portable check-execute unit corners nbval build-strict browser execute bench lint format clean
 
 help:
-	@sed -n '2,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,16p' Makefile | sed 's/^# \{0,1\}//'
 
 $(STAMP): requirements.lock pyproject.toml setup.py src/scalinglaws/fitting/_native.c
 	@test -n "$(PYTHON)" || { echo "error: python3.11 (or python3) not found"; exit 2; }
@@ -69,6 +70,11 @@ book: static verify-data cache-check
 
 book-stored: static
 	$(BIN)/python tools/build_stored.py
+
+# After `make book`: the committed measurements shown on the page "Page weights" (tests/browser/test_weight.py
+# measures the same live on every test run and holds the goals).
+measure-pages: $(STAMP)
+	$(BIN)/python tools/measure_pages.py _build/html --out book/_data/page_weights.json
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests --ignore=tests/browser -m "not corners"

@@ -6,12 +6,16 @@ Outputs (both gitignored, rebuilt before every book build):
   ``vl-convert-python`` wheel (``vl_convert.javascript_bundle()``), wrapped in an
   IIFE so its top-level ``const`` names do not collide with Sphinx's page globals.
   The bundle assigns ``window.vegaEmbed``, ``window.vega`` and ``window.vegaLite``.
-  Jupyter Book adds every ``*.js`` under ``_static/`` to every page, so no
-  ``html_js_files`` entry is needed.
+  Jupyter Book adds every ``*.js`` under ``_static/`` to every page (so no
+  ``html_js_files`` entry is needed); the book's extension ``book/_ext/offline_assets.py``
+  keeps it only on pages with charts, under a content-hashed name
+  (``_static/vega-bundle.<sha256[:12]>.js``) that an incremental build updates.
 * ``_site_extra/mathjax/tex-svg.js``: MathJax 3 ``es5/tex-svg.js`` (SVG output, no web
   fonts) from the pinned ``django-static-mathjax==3.2.2.1`` package, plus its TeX
   extensions (``input/tex/extensions/``) so that ``autoload`` (``\\boldsymbol``,
-  ``\\cancel``...) works offline.
+  ``\\cancel``...) works offline. Only a fallback: the book's extension typesets every
+  formula when the book is built (MathJax from the same package, in Node.js), so pages
+  load MathJax only where Node.js was not available at build time.
 
 Why MathJax is NOT under ``_static/``: Jupyter Book 1 adds every ``*.js`` found
 recursively under each ``html_static_path`` folder to every page

@@ -46,3 +46,37 @@ def test_reproduced_summary_and_table():
     assert "and all 3 lie within their tolerance." in all_in
     md = pages.markdown_table(pd.DataFrame({"Quantity": ["a|b"], "Ours": [1.5]}), right=("Ours",))
     assert md.splitlines() == ["| Quantity | Ours |", "|---|---:|", "| a\\|b | 1.5 |"]
+
+
+# ------------------------------------------------------------------ committed page weights
+def test_committed_page_weights_cover_every_page_within_the_goals():
+    """book/_data/page_weights.json (tools/measure_pages.py --out, shown on the page "Page weights"):
+    every _toc page measured, dated, on a stated machine, each within its goal."""
+    import json
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    repo = Path(__file__).resolve().parents[2]
+    data = json.loads((repo / "book" / "_data" / "page_weights.json").read_text(encoding="utf-8"))
+    toc = yaml.safe_load((repo / "_toc.yml").read_text(encoding="utf-8"))
+    docs = [toc["root"]]
+    for part in toc["parts"]:
+        docs += [c["file"] for c in part["chapters"]]
+    docs = [re.sub(r"\.(md|ipynb)$", "", d) for d in docs]
+    assert list(data["pages"]) == docs, "re-measure: python tools/measure_pages.py --out ..."
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", data["date"])
+    assert "CPU" in data["machine"] and "Chromium" in data["machine"]
+    assert data["goals"] == {"no_charts": 1_000_000, "charts": 2_500_000}
+    for doc, page in data["pages"].items():
+        b = page["bytes"]
+        assert b["total"] == sum(b[k] for k in ("html", "js", "css", "font", "other")), doc
+        goal = data["goals"]["charts" if page["charts"] else "no_charts"]
+        assert 100_000 < b["total"] < goal, (doc, b["total"], goal)
+        assert page["vega"] == bool(page["charts"]) and not page["mathjax"], doc
+        if page["charts"]:
+            assert page["drawn"] >= page["charts"] and 0 < page["last_chart_ms"] < 30_000, doc
+        else:
+            assert page["last_chart_ms"] is None, doc
+    assert any(p["charts"] for p in data["pages"].values())
