@@ -86,10 +86,16 @@ _SEARCH_FINE = 4001
 
 # ------------------------------------------------------------------------------ expressions
 def _lit(value: Any, name: str) -> str:
-    """A float as a full-precision JavaScript literal (``repr``), refusing non-finite values."""
+    """A float as a JavaScript literal rounded to :data:`charts.SPEC_DIGITS` significant digits.
+
+    The same rounding as every stored chart: a constant fitted in the chapter (chapter 4's refit) differs
+    between BLAS kernels and fitting engines in its 8th digit, and the stored output must not. Six digits
+    move a calculator's numbers by about 1e-6 relative, far below the three significant figures shown.
+    Non-finite values are refused.
+    """
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise InputError(f"{name} must be a finite number, got {value!r}")
-    return repr(float(value))
+    return repr(float(f"{float(value):.{charts.SPEC_DIGITS}g}"))
 
 
 def _sup_expr(n: str) -> str:
