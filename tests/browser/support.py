@@ -101,3 +101,28 @@ def browser_unavailable(reason: str) -> None:
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
         pass
+
+
+#: What the theme's switch stores: opening a page in dark mode.
+DARK_MODE_SCRIPT = "localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark');"
+
+
+def offline_context(
+    browser: Any, *, width: int = 1280, height: int = 900, dark: bool = False
+) -> tuple[Any, list[str]]:
+    """A fresh browser context in which every request that is not to this machine is blocked and
+    recorded (the returned list), optionally in the theme's dark mode."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    if dark:
+        context.add_init_script(DARK_MODE_SCRIPT)
+    external: list[str] = []
+
+    def route(r: Any) -> None:
+        if is_local(r.request.url):
+            r.continue_()
+        else:
+            external.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    return context, external

@@ -32,7 +32,7 @@ from .support import (
     DRAW_TIMEOUT_MS,
     HTML_DIR,
     PAGES,
-    is_local,
+    offline_context,
     page_path,
     require_build,
 )
@@ -52,22 +52,8 @@ CONTROLS = "figure.sl-chart input:not([type=hidden]), figure.sl-chart select"
 # ------------------------------------------------------------------------------ helpers
 def _new_page(browser: Any, *, dark: bool = False) -> tuple[Any, Any, list[str], list[str]]:
     """A page in a fresh context whose off-site requests are blocked and recorded; JS errors recorded."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    if dark:
-        context.add_init_script(
-            "localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark');"
-        )
-    external: list[str] = []
+    context, external = offline_context(browser, dark=dark)
     errors: list[str] = []
-
-    def route(r: Any) -> None:
-        if is_local(r.request.url):
-            r.continue_()
-        else:
-            external.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
     page = context.new_page()
     page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
     return context, page, external, errors

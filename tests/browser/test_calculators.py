@@ -28,7 +28,7 @@ from scalinglaws.core.allocation import compute_optimal
 from scalinglaws.core.laws import DEFAULT_LAW, HOFFMANN, get_law, law_label
 from scalinglaws.fitting import parametric
 
-from .support import DRAW_TIMEOUT_MS, is_local, page_path
+from .support import DRAW_TIMEOUT_MS, offline_context, page_path
 
 pytestmark = pytest.mark.browser
 
@@ -344,17 +344,7 @@ def test_calculator_in_the_book(site_url: str, browser: Any, refit: Any, key: st
     if not page_path(doc).is_file():
         pytest.fail(f"{page_path(doc)} is missing from the built book")
     fig = _figures(refit)[key]
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    external: list[str] = []
-
-    def route(r: Any) -> None:
-        if is_local(r.request.url):
-            r.continue_()
-        else:
-            external.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
+    context, external = offline_context(browser, width=1400, height=1000)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -40,7 +40,7 @@ from .support import (
     LOCAL_SCHEMES,
     PAGES,
     SHOT_DIR,
-    is_local,
+    offline_context,
     page_path,
     require_build,
 )
@@ -210,22 +210,8 @@ def _visit(
 ) -> dict[str, Any]:
     """Open ``url`` at ``width`` CSS px, wait for charts and math, run the chart checks, screenshot;
     return what was observed (``inspect(page)``, if given, adds its result as ``"inspected"``)."""
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    if dark:
-        context.add_init_script(
-            "localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark');"
-        )
-    external: list[str] = []
+    context, external = offline_context(browser, width=width, dark=dark)
     errors: list[str] = []
-
-    def route(r: Any) -> None:
-        if is_local(r.request.url):
-            r.continue_()
-        else:
-            external.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
     page = context.new_page()
     page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
     page.on(
