@@ -198,3 +198,84 @@ def test_benchmark_sigmoid_figure():
     assert "family shown" not in bench.columns  # the caller's table is not changed
     with pytest.raises(InputError, match="bench must be"):
         fig.benchmark_sigmoid(bench.drop(columns="family"), bfit, "MMLU")
+
+
+# ------------------------------------------------------------------ in-context learning and RLHF
+@pytest.fixture(scope="module")
+def icl_gains() -> pd.DataFrame:
+    from scalinglaws.analyses import icl
+    from scalinglaws.data import load
+
+    zero = icl.zero_shot_table(
+        load("pythia_evals", "evals"), load("pythia_fewshot", "zero_shot_1b")
+    )
+    return icl.fewshot_gains(load("pythia_fewshot", "five_shot"), zero)
+
+
+def test_icl_gain_by_size_figure(icl_gains):
+    from scalinglaws.analyses import icl
+
+    trend = icl.gain_trend(icl_gains, n_boot=100, seed=0)
+    f = fig.icl_gain_by_size(icl_gains, trend)
+    spec, layers = _check_figure(f, "Five-shot gain against model size (Pythia, final checkpoint)")
+    assert [_mark(x) for x in layers] == ["area", "rule", "line", "line", "line"]
+    assert len(_rows(spec, layers[0])) == 8  # mean band: one row per size
+    assert {r["label"] for r in _rows(spec, layers[2])} == {"wsc (left out: no signal)"}
+    assert len(_rows(spec, layers[2])) == 8  # WSC, dashed grey
+    assert len(_rows(spec, layers[3])) == 64  # the 8 averaged tasks x 8 sizes
+    # no task is drawn in the mean's black
+    assert "#000000" not in layers[3]["encoding"]["color"]["scale"]["range"]
+    assert {
+        "Model size N (parameters, total)",
+        "Five-shot minus zero-shot accuracy (fraction)",
+    } <= (_titles(layers))
+    assert "100 resamples" in f.caption and "step 143,000" in f.caption
+    assert f.alt.endswith("rises slowly with size.")
+    with pytest.raises(InputError, match="trend"):
+        fig.icl_gain_by_size(icl_gains, icl.gain_trend(icl_gains, "tokens", size="12b", n_boot=50))
+    with pytest.raises(InputError, match="gains"):
+        fig.icl_gain_by_size(icl_gains.drop(columns="gain_se"), trend)
+
+
+def test_icl_gain_by_tokens_figure(icl_gains):
+    from scalinglaws.analyses import icl
+
+    trend = icl.gain_trend(icl_gains, "tokens", size="1b", n_boot=100, seed=0)
+    f = fig.icl_gain_by_tokens(icl_gains, trend)
+    spec, layers = _check_figure(f, "Five-shot gain over training (Pythia)")
+    assert len(_rows(spec, layers[0])) == 15  # the 1b band: one row per checkpoint
+    assert len(_rows(spec, layers[2])) == 120  # 8 sizes x 15 checkpoints
+    assert "Training tokens D (tokens)" in _titles(layers)
+    assert "1b model's mean" in f.caption
+    with pytest.raises(InputError, match="trend"):
+        fig.icl_gain_by_tokens(icl_gains, icl.gain_trend(icl_gains, n_boot=50))
+
+
+def test_overoptimization_figure():
+    from scalinglaws.core import overoptimization as oo
+
+    f = fig.overoptimization(0.5, 0.1, 0.35, 0.15)
+    spec, layers = _check_figure(
+        f, "Reward over-optimization, illustrative coefficients (Gao et al.'s functional forms)"
+    )
+    assert f.caption.startswith("ILLUSTRATIVE, not fitted")
+    # closed-form peaks: best-of-n d* = 0.5 / 0.2 = 2.5, R* = 0.25 / 0.4 = 0.625; RL d* = e^(4/3)
+    peaks = {r["method"]: r for r in _rows(spec, layers[2])}
+    assert peaks["best-of-n"]["d"] == pytest.approx(2.5) and peaks["best-of-n"]["score"] == 0.625
+    assert peaks["RL (PPO)"]["d"] == pytest.approx(np.exp(0.35 / 0.15 - 1), rel=1e-5)
+    curves = _rows(spec, layers[1])
+    floor = -1.5 * 0.625
+    assert min(r["score"] for r in curves) >= floor
+    assert max(r["score"] for r in curves) <= 0.625 + 1e-9  # no point above the highest peak
+    assert {"Distance from the initial policy d = √KL (√nats)"} <= _titles(layers)
+    assert f.alt.endswith("the RL curve peaks farther out.")
+    assert layers[2]["encoding"]["color"]["title"] == "Optimization"  # the legend is not suppressed
+    # the corners of the chapter's ranges still draw
+    for args in ((1.0, 0.02, 1.0, 0.1), (0.1, 0.5, 0.1, 0.5)):
+        g = fig.overoptimization(*args)
+        rows = _rows(g.spec(), _layers(g.spec())[1])
+        for method in ("best-of-n", "RL (PPO)"):  # every curve keeps enough points to draw
+            assert sum(r["method"] == method for r in rows) > 50
+    with pytest.raises(InputError):
+        fig.overoptimization(0.5, 0.0, 0.35, 0.15)
+    assert oo.bon_peak(0.5, 0.1).score == pytest.approx(0.625)

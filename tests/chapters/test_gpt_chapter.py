@@ -325,3 +325,128 @@ def test_benchmark_models_and_gpts_above_trend(epoch):
         assert (name in above) == high
     # GPT-3 and GPT-4 were frontier-scale for their year: above the all-models trend
     assert {"GPT-3 175B (davinci)", "GPT-4"} <= set(above)
+
+
+# ------------------------------------------------------------------ in-context learning and RLHF
+def test_gao_best_of_n_kl_printed():
+    """Gao et al. 2022 §3.1: best-of-n with n = 1,000 is "KL ≈ 6 nats" and n = 60,000 "KL ≈ 10 nats"
+    (printed to the nearest nat: tol 0.5), from KL_bon = log n - (n-1)/n (§2)."""
+    from scalinglaws.core import overoptimization as oo
+
+    for n, kl in oo.GAO2022["bon_n_quoted"].items():
+        assert oo.kl_best_of_n(n) == pytest.approx(kl, abs=0.5)
+
+
+def test_instructgpt_alignment_compute_share():
+    """Ouyang et al. 2022 §5.1: 175B SFT 4.9 and PPO-ptx 60 petaflop/s-days against 3,640 for GPT-3
+    (paper_numbers §13.1; derived share 64.9 / 3640 = 1.8%, tol 0.05 points). GPT-3's 3,640 agrees
+    with 6ND for 174.6B parameters and 300B tokens (Table D.1, tol 0.5%)."""
+    from scalinglaws.core import overoptimization as oo
+
+    ig = oo.INSTRUCTGPT
+    share = (ig["sft_175b_pf_days"] + ig["ppo_ptx_175b_pf_days"]) / ig["gpt3_pf_days"]
+    assert share == pytest.approx(0.018, abs=5e-4)
+    assert training_flops(174.6e9, 300e9) / PF_DAY_FLOP == pytest.approx(
+        ig["gpt3_pf_days"], rel=5e-3
+    )
+    assert ig["gpt3_params"] / ig["small_policy_params"] > 100  # "100x fewer parameters"
+
+
+@pytest.fixture(scope="module")
+def icl_results():
+    from scalinglaws.analyses import icl
+    from scalinglaws.data import load
+
+    five = load("pythia_fewshot", "five_shot")
+    zero = icl.zero_shot_table(
+        load("pythia_evals", "evals"), load("pythia_fewshot", "zero_shot_1b")
+    )
+    gains = icl.fewshot_gains(five, zero)
+    boot = {"n_boot": 200, "seed": 0, "level": 0.95}
+    return (
+        gains,
+        icl.gain_trend(gains, **boot),
+        icl.gain_trend(gains, "tokens", size="12b", **boot),
+        icl.task_trends(gains),
+        icl.token_trends(gains, **boot),
+        icl.constant_share(five),
+    )
+
+
+def test_icl_glue_on_pythia(icl_results):
+    """The section's glued facts that the PROVENANCE of pythia_fewshot states: LAMBADA five-shot below
+    zero-shot at all 120 (size, step) pairs, WSC five-shot at 38/104 in 116 of 120 files; and GPT-3's
+    printed RI accuracies (Table 3.10: 8.26% -> 67.2% with K = 100)."""
+    from scalinglaws.book.glue import gpt_series as glue
+
+    out = glue.icl(*icl_results)
+    assert out["gpt_icl_lam_neg"] == out["gpt_icl_lam_pairs"] == "120"
+    assert out["gpt_icl_lam_all_neg"] == "at every one of them"
+    assert (out["gpt_icl_wsc_const"], out["gpt_icl_wsc_files"]) == ("116", "120")
+    assert (out["gpt_icl_ri_zero"], out["gpt_icl_ri_few"], out["gpt_icl_ri_k"]) == (
+        "8.26%",
+        "67.2%",
+        "100",
+    )
+    # GPT-3's TriviaQA gain: +12.4, +15.7, +6.9 points (Table H.1 / 3.3): not monotone in size
+    assert out["gpt_icl_g3_tqa_mono"].startswith("grows from 1.3B to 13B but shrinks")
+    assert out["gpt_icl_g3_lam_1b"] == "-6.6" and out["gpt_icl_g3_lam_175b"] == "+10.2"
+    assert out["gpt_icl_n_tasks"] == "8" and out["gpt_icl_small"] == "70m"
+    assert out["gpt_icl_rises"].startswith("rises with model size")
+
+
+def test_icl_glue_branches(icl_results):
+    """Both branches of the data-chosen sentences, on hand-edited trends."""
+    from dataclasses import replace
+
+    from scalinglaws.book.glue import gpt_series as glue
+
+    gains, by_size, by_tokens, tasks, tokens, wsc = icl_results
+    flat = replace(by_size, slope_ci=(-0.01, 0.02))
+    falls = replace(by_size, slope_ci=(-0.03, -0.01))
+    assert "includes zero" in glue.icl(gains, flat, by_tokens, tasks, tokens, wsc)["gpt_icl_rises"]
+    assert glue.icl(gains, falls, by_tokens, tasks, tokens, wsc)["gpt_icl_rises"].startswith(
+        "falls"
+    )
+    tok_flat = replace(by_tokens, slope_ci=(-0.01, 0.02))
+    out = glue.icl(gains, by_size, tok_flat, tasks, tokens, wsc)
+    assert out["gpt_icl_tok_rises"] == "shows no clear rise over training"
+
+
+def test_rlhf_glue_and_exercises():
+    """Peaks of the illustrative coefficients worked out by hand: best-of-n 0.5, 0.1 -> d* = 2.5,
+    KL* = 6.25, R* = 0.625; RL 0.35, 0.15 -> d* = e^(4/3) = 3.79, R* = 0.15 d* = 0.569. Ouyang et al.
+    §1: 85 ± 3% and 71 ± 4%."""
+    import math
+
+    from scalinglaws.book.glue import gpt_series as glue
+    from scalinglaws.core import overoptimization as oo
+
+    out = glue.rlhf(0.5, 0.1, 0.35, 0.15)
+    assert (out["gpt_rl_bon_d"], out["gpt_rl_bon_kl"], out["gpt_rl_bon_r"]) == (
+        "2.50",
+        "6.25",
+        "0.625",
+    )
+    assert out["gpt_rl_rl_d"] == f"{math.exp(4 / 3):.2f}" and out["gpt_rl_rl_r"] == "0.569"
+    assert (out["gpt_rl_win"], out["gpt_rl_win_pm"], out["gpt_rl_win_fs"]) == ("85%", "3%", "71%")
+    assert out["gpt_rl_align_share"] == "1.8%" and out["gpt_rl_kl_60k"] == "10.00"
+    assert out["gpt_rl_further"].startswith("RL peaks farther") and out["gpt_rl_higher"] == "lower"
+    other = glue.rlhf(0.5, 0.1, 0.2, 0.2)  # RL: d* = 1, R* = 0.2
+    assert other["gpt_rl_further"].startswith("best-of-n peaks")
+    base = (oo.bon_peak(0.5, 0.1), oo.rl_peak(0.35, 0.15))
+    robust = (oo.bon_peak(0.5, 0.05), oo.rl_peak(0.35, 0.075))
+    ex6 = glue.exercise_6(base, robust)
+    assert ex6["gpt_ex6_rl_more"].startswith("The RL peak gains more")
+    # RL's peak gains e^(alpha/beta) / 2 when beta halves: exactly 2 (best-of-n's gain) at log 4
+    tie = oo.rl_peak(math.log(4) * 0.2, 0.1).score / oo.rl_peak(math.log(4) * 0.2, 0.2).score
+    assert tie == pytest.approx(2.0, rel=1e-12)
+    weak = (oo.bon_peak(0.5, 0.1), oo.rl_peak(0.2, 0.2))  # alpha/beta = 1 < log 4: gain e/2 < 2
+    ex6b = glue.exercise_6(weak, (oo.bon_peak(0.5, 0.05), oo.rl_peak(0.2, 0.1)))
+    assert ex6b["gpt_ex6_rl_more"].startswith("Best-of-n gains at least as much")
+    ex7 = glue.exercise_7(oo.bon_peak(0.5, 0.1), float(oo.bon_gold_score(10**0.5, 0.5, 0.1)))
+    assert ex7["gpt_ex7_past"].endswith("lies past the peak")
+    assert ex7["gpt_ex7_sign"].endswith("still above the initial policy's")
+    ex7b = glue.exercise_7(oo.bon_peak(0.5, 0.05), -0.1)
+    assert ex7b["gpt_ex7_past"].endswith("not yet reached the peak")
+    assert ex7b["gpt_ex7_sign"].endswith("fallen below the initial policy's")

@@ -18,6 +18,9 @@ __all__ = [
     "predictable_scaling",
     "compute_trend",
     "benchmark_sigmoid",
+    "icl_gain_by_size",
+    "icl_gain_by_tokens",
+    "overoptimization",
 ]
 
 #: Budgets (FLOP) along which :func:`frontier` draws the two compute-optimal rules.
@@ -455,5 +458,252 @@ def benchmark_sigmoid(bench: pd.DataFrame, fit: dict[str, Any], benchmark: str) 
             f"Scatter of {benchmark} score against log training compute with an S-shaped fitted "
             "curve: scores sit near a floor for small compute and rise at large compute, with a "
             "wide spread between families."
+        ),
+    )
+
+
+_Y_GAIN = "Five-shot minus zero-shot accuracy (fraction)"
+
+
+def _check_trend(trend: Any, along: str) -> None:
+    from scalinglaws.analyses.icl import GainTrend
+
+    if not isinstance(trend, GainTrend) or trend.along != along:
+        raise InputError(f"trend must be an icl.GainTrend along {along!r}")
+
+
+def icl_gain_by_size(gains: pd.DataFrame, trend: Any) -> charts.Figure:
+    """Five-shot gain of every task against Pythia model size, with the mean over tasks and its band.
+
+    Parameters
+    ----------
+    gains : DataFrame
+        :func:`scalinglaws.analyses.icl.fewshot_gains`.
+    trend : scalinglaws.analyses.icl.GainTrend
+        :func:`scalinglaws.analyses.icl.gain_trend` along ``"params"`` (its checkpoint is drawn).
+    """
+    _check_trend(trend, "params")
+    need = {"task", "params", "step", "gain", "gain_se"}
+    if not isinstance(gains, pd.DataFrame) or not need <= set(gains.columns):
+        raise InputError(f"gains must be a DataFrame with columns {sorted(need)}")
+    step = int(trend.table["step"].iloc[0])
+    pts = gains[gains["step"] == step][["task", "params", "gain", "gain_se"]].copy()
+    used = pts["task"].isin(trend.tasks)
+    left = pts[~used].assign(label=lambda df: df["task"] + " (left out: no signal)")
+    pts = pts[used]
+    mean = trend.table.assign(lo=_sig(trend.table["lo"]), hi=_sig(trend.table["hi"]))
+    mean["label"] = "mean over tasks"
+    x_enc = charts.log_enc("x", "params", "Model size N (parameters, total)", pts["params"])
+    mean_x = charts.log_enc("x", "x", "Model size N (parameters, total)", pts["params"])
+    tips = [
+        "task",
+        alt.Tooltip("params:Q", format=".3~s"),
+        alt.Tooltip("gain:Q", format="+.3f"),
+        alt.Tooltip("gain_se:Q", format=".3f", title="standard error"),
+    ]
+    # task colours: the palette without black (the mean's colour), plus brown for an eighth task
+    task_colours = [c for c in charts.PALETTE if c != charts.PALETTE[6]] + ["#8C564B", "#999999"]
+    lines = (
+        alt.Chart(pts)
+        .mark_line(point=True, strokeWidth=1.2, opacity=0.8)
+        .encode(
+            x=x_enc,
+            y=alt.Y("gain:Q", title=_Y_GAIN),
+            color=alt.Color("task:N", title="Task", scale=alt.Scale(range=task_colours)),
+            tooltip=tips,
+        )
+    )
+    out = (
+        alt.Chart(left)
+        .mark_line(
+            point=alt.OverlayMarkDef(color="#9a9a9a"),
+            strokeWidth=1,
+            strokeDash=[4, 3],
+            color="#9a9a9a",
+        )
+        .encode(
+            x=x_enc,
+            y=alt.Y("gain:Q", title=_Y_GAIN),
+            detail="label:N",
+            tooltip=["label:N", *tips[1:]],
+        )
+    )
+    band = (
+        alt.Chart(mean)
+        .mark_area(opacity=0.2, color=charts.PALETTE[6])
+        .encode(x=mean_x, y=alt.Y("lo:Q", title=_Y_GAIN), y2="hi:Q")
+    )
+    mline = (
+        alt.Chart(mean)
+        .mark_line(color=charts.PALETTE[6], strokeWidth=3)
+        .encode(x=mean_x, y=alt.Y("mean:Q", title=_Y_GAIN))
+    )
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#888888").encode(y="y:Q")
+    pct = f"{100 * trend.level:.0f}%"
+    return charts.figure(
+        alt.layer(band, zero, out, lines, mline),
+        title="Five-shot gain against model size (Pythia, final checkpoint)",
+        caption=(
+            f"Pythia's eight models at step {step:,}: five-shot minus zero-shot accuracy per task "
+            "(lm-evaluation-harness, the 57 MMLU subjects averaged into one task). Thick black: the "
+            f"mean over the {len(trend.tasks)} tasks with signal, with its {pct} band from "
+            f"resampling tasks ({trend.n_boot} resamples); its least-squares slope is "
+            f"{trend.slope:+.4f} per decade of N [{trend.slope_ci[0]:+.4f}, "
+            f"{trend.slope_ci[1]:+.4f}]. Dashed grey: WSC, whose five-shot score is constant. Hover a "
+            "point for the harness's standard error of the gain."
+        ),
+        alt=(
+            "Lines of five-shot gain against log model size for each task, mostly within a few "
+            "points of zero; LAMBADA stays below zero at every size, and the mean over tasks "
+            + ("rises slowly with size." if trend.rises else "shows no clear trend with size.")
+        ),
+    )
+
+
+def icl_gain_by_tokens(gains: pd.DataFrame, trend: Any) -> charts.Figure:
+    """Mean five-shot gain over tasks against training tokens, one line per Pythia size.
+
+    Parameters
+    ----------
+    gains : DataFrame
+        :func:`scalinglaws.analyses.icl.fewshot_gains`.
+    trend : scalinglaws.analyses.icl.GainTrend
+        :func:`scalinglaws.analyses.icl.gain_trend` along ``"tokens"`` for one size: its band is
+        drawn, and its tasks are the ones averaged for every size.
+    """
+    _check_trend(trend, "tokens")
+    need = {"task", "size", "params", "tokens", "gain"}
+    if not isinstance(gains, pd.DataFrame) or not need <= set(gains.columns):
+        raise InputError(f"gains must be a DataFrame with columns {sorted(need)}")
+    sel = gains[gains["task"].isin(trend.tasks)]
+    mean = sel.groupby(["size", "params", "tokens"], as_index=False)["gain"].mean()
+    order = list(mean.sort_values("params")["size"].unique())
+    size = str(trend.table["size"].iloc[0])
+    band = trend.table.assign(lo=_sig(trend.table["lo"]), hi=_sig(trend.table["hi"]))
+    x_title = "Training tokens D (tokens)"
+    x_enc = charts.log_enc("x", "tokens", x_title, mean["tokens"])
+    bx = charts.log_enc("x", "x", x_title, mean["tokens"])
+    y_title = "Mean five-shot gain (fraction)"
+    chart = alt.layer(
+        alt.Chart(band)
+        .mark_area(opacity=0.18, color=charts.PALETTE[6])
+        .encode(x=bx, y=alt.Y("lo:Q", title=y_title), y2="hi:Q"),
+        alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#888888").encode(y="y:Q"),
+        alt.Chart(mean)
+        .mark_line(point=True)
+        .encode(
+            x=x_enc,
+            y=alt.Y("gain:Q", title=y_title),
+            color=alt.Color("size:N", title="Pythia model", sort=order),
+            tooltip=[
+                "size",
+                alt.Tooltip("tokens:Q", format=".3~s"),
+                alt.Tooltip("gain:Q", format="+.3f"),
+            ],
+        ),
+    )
+    pct = f"{100 * trend.level:.0f}%"
+    return charts.figure(
+        chart,
+        title="Five-shot gain over training (Pythia)",
+        caption=(
+            f"Mean over {len(trend.tasks)} tasks of five-shot minus zero-shot accuracy at Pythia's "
+            f"{mean['tokens'].nunique()} five-shot checkpoints (2,097,152 tokens per step), one line per "
+            "model. Grey "
+            f"band: the {pct} interval of the {size} model's mean from resampling tasks "
+            f"({trend.n_boot} resamples); its slope is {trend.slope:+.4f} per decade of tokens "
+            f"[{trend.slope_ci[0]:+.4f}, {trend.slope_ci[1]:+.4f}]."
+        ),
+        alt=(
+            "Lines of mean five-shot gain against log training tokens for eight model sizes, all "
+            "within a few points of zero and overlapping; the "
+            + size
+            + " model's gain "
+            + ("rises over training." if trend.rises else "shows no clear rise over training.")
+        ),
+    )
+
+
+def overoptimization(
+    alpha_bon: float, beta_bon: float, alpha_rl: float, beta_rl: float
+) -> charts.Figure:
+    """Gao et al.'s gold-score curves for best-of-n and RL at ILLUSTRATIVE coefficients, peaks marked.
+
+    Parameters
+    ----------
+    alpha_bon, beta_bon, alpha_rl, beta_rl : float
+        Coefficients of ``R_bon(d) = d (alpha - beta d)`` and ``R_RL(d) = d (alpha - beta log d)``.
+        Gao et al. publish their fitted values only as a figure, so the book's are illustrative.
+    """
+    from scalinglaws.core import overoptimization as oo
+
+    pb, pr = oo.bon_peak(alpha_bon, beta_bon), oo.rl_peak(alpha_rl, beta_rl)
+    # a grid dense on each curve's own scale (the two zero crossings can be decades apart)
+    d = np.unique(np.concatenate([np.linspace(0.0, 1.15 * p.d_zero, 121) for p in (pb, pr)]))
+    curves = pd.concat(
+        [
+            pd.DataFrame(
+                {"d": d, "score": oo.bon_gold_score(d, alpha_bon, beta_bon), "method": "best-of-n"}
+            ),
+            pd.DataFrame(
+                {"d": d, "score": oo.rl_gold_score(d, alpha_rl, beta_rl), "method": "RL (PPO)"}
+            ),
+        ]
+    )
+    floor = -1.5 * max(pb.score, pr.score)  # each curve is drawn until it is well below zero
+    curves = curves[curves["score"] >= floor]
+    peaks = pd.DataFrame(
+        {
+            "d": [pb.d, pr.d],
+            "score": [pb.score, pr.score],
+            "kl": [pb.kl, pr.kl],
+            "method": ["best-of-n", "RL (PPO)"],
+        }
+    )
+    x_enc = alt.X("d:Q", title="Distance from the initial policy d = √KL (√nats)")
+    y_title = "Gold reward-model score (gold-RM std. dev.)"
+    colours = alt.Scale(
+        domain=["best-of-n", "RL (PPO)"], range=[charts.PALETTE[0], charts.PALETTE[3]]
+    )
+    chart = alt.layer(
+        alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#888888").encode(y="y:Q"),
+        alt.Chart(curves)
+        .mark_line()
+        .encode(
+            x=x_enc,
+            y=alt.Y("score:Q", title=y_title),
+            color=alt.Color("method:N", title="Optimization", scale=colours),
+        ),
+        alt.Chart(peaks)
+        .mark_point(filled=True, size=90)
+        .encode(
+            x=x_enc,
+            y=alt.Y("score:Q", title=y_title),
+            color=alt.Color("method:N", title="Optimization", scale=colours),
+            tooltip=[
+                "method",
+                alt.Tooltip("d:Q", format=".3f"),
+                alt.Tooltip("kl:Q", format=".3g", title="KL (nats)"),
+                alt.Tooltip("score:Q", format=".3f"),
+            ],
+        ),
+    )
+    return charts.figure(
+        chart,
+        title="Reward over-optimization, illustrative coefficients (Gao et al.'s functional forms)",
+        caption=(
+            "ILLUSTRATIVE, not fitted: Gao et al. 2022 publish their per-size coefficients only as a "
+            "figure, so these curves use the chapter's parameters, best-of-n "
+            f"R = d({alpha_bon:g} − {beta_bon:g} d) and RL R = d({alpha_rl:g} − {beta_rl:g} log d). "
+            f"Dots: the closed-form peaks, best-of-n at d* = {pb.d:.3g} (KL {pb.kl:.3g} nats, "
+            f"R* = {pb.score:.3g}) and RL at d* = {pr.d:.3g} (KL {pr.kl:.3g} nats, R* = "
+            f"{pr.score:.3g}). The RL form is not meant to hold near d = 0, where its slope is "
+            "infinite."
+        ),
+        alt=(
+            "Two curves of gold reward against the distance from the initial policy, each rising "
+            "to a marked peak and then falling below zero; the "
+            + ("RL" if pr.d > pb.d else "best-of-n")
+            + " curve peaks farther out."
         ),
     )

@@ -37,6 +37,12 @@ __all__ = [
     "exercise_1",
     "exercise_2",
     "exercise_3",
+    "icl",
+    "rlhf",
+    "exercise_4",
+    "exercise_5",
+    "exercise_6",
+    "exercise_7",
 ]
 
 #: The four GPT rows of :func:`scalinglaws.analyses.gpt_series.series_table`, in order.
@@ -518,6 +524,299 @@ def exercise_3(near: Any, far: Any) -> dict[str, str]:
             ratio > 2,
             f"The saturating law's error is at least {ratio:.0f} times smaller at both distances",
             "The saturating law's error is not clearly smaller than the power law's at both distances",
+        ),
+    }
+    return _glue({}, claims)
+
+
+def _pts(x: float, digits: int = 1) -> str:
+    """An accuracy difference (fraction) in percentage points with a sign: ``_pts(0.0123) == '+1.2'``."""
+    text = fmt_fixed(100 * x, digits)
+    return text if text.startswith("-") or float(text) == 0 else "+" + text
+
+
+def _pts_iv(lo: float, hi: float) -> str:
+    return f"[{_pts(lo)}, {_pts(hi)}]"
+
+
+def icl(
+    gains: pd.DataFrame,
+    by_size: Any,
+    by_tokens: Any,
+    tasks: pd.DataFrame,
+    tokens: pd.DataFrame,
+    wsc: tuple[int, int],
+) -> dict[str, str]:
+    """Section "In-context learning scales? Pythia's evidence": GPT-3's claim and Pythia's gains.
+
+    Parameters
+    ----------
+    gains : DataFrame
+        :func:`scalinglaws.analyses.icl.fewshot_gains`.
+    by_size, by_tokens : scalinglaws.analyses.icl.GainTrend
+        :func:`scalinglaws.analyses.icl.gain_trend` along ``"params"`` and along ``"tokens"``.
+    tasks : DataFrame
+        :func:`scalinglaws.analyses.icl.task_trends` (per-task slopes with the harness's errors).
+    tokens : DataFrame
+        :func:`scalinglaws.analyses.icl.token_trends` (the slope over training of every size).
+    wsc : tuple of int
+        :func:`scalinglaws.analyses.icl.constant_share` (files at 38/104, files).
+    """
+    from scipy.stats import norm
+
+    from scalinglaws.analyses.icl import gpt3_gains
+
+    g3 = gpt3_gains().set_index(["task", "size"])["gain"]
+    ri = gpt3_gains().set_index("task").loc["Random insertion"]
+    tab = by_size.table
+    small, large = tab.iloc[0], tab.iloc[-1]
+    best = tab.loc[tab["mean"].idxmax()]
+    z = float(norm.ppf((1 + by_size.level) / 2))
+    t = tasks.set_index("task")
+    arc = t.loc["arc_challenge"]
+    lam = gains[gains["task"] == "lambada_openai"]
+    rising = [k for k in t.index if t.loc[k, "slope_lo"] > 0]
+    tqa = [g3[("TriviaQA", k)] for k in ("1.3B", "13B", "175B")]
+    tok_rising = tokens[tokens["rises"]]
+    values = {
+        "gpt_icl_ri_zero": fmt_pct(ri["zero"] / 100, 2),
+        "gpt_icl_ri_few": fmt_pct(ri["few"] / 100, 1),
+        "gpt_icl_ri_k": fmt_int(ri["k"]),
+        "gpt_icl_g3_lam_1b": _pts(g3[("LAMBADA", "1.3B")] / 100),
+        "gpt_icl_g3_lam_13b": _pts(g3[("LAMBADA", "13B")] / 100),
+        "gpt_icl_g3_lam_175b": _pts(g3[("LAMBADA", "175B")] / 100),
+        "gpt_icl_g3_tqa_1b": _pts(tqa[0] / 100),
+        "gpt_icl_g3_tqa_13b": _pts(tqa[1] / 100),
+        "gpt_icl_g3_tqa_175b": _pts(tqa[2] / 100),
+        "gpt_icl_n_sizes": fmt_int(gains["size"].nunique()),
+        "gpt_icl_n_steps": fmt_int(gains["step"].nunique()),
+        "gpt_icl_n_tasks": fmt_int(len(by_size.tasks)),
+        "gpt_icl_step": fmt_int(small["step"]),
+        "gpt_icl_small": str(small["size"]),
+        "gpt_icl_large": str(large["size"]),
+        "gpt_icl_mean_small": _pts(small["mean"]),
+        "gpt_icl_mean_small_ci": _pts_iv(small["lo"], small["hi"]),
+        "gpt_icl_mean_large": _pts(large["mean"]),
+        "gpt_icl_mean_large_ci": _pts_iv(large["lo"], large["hi"]),
+        "gpt_icl_best": _pts(best["mean"]),
+        "gpt_icl_best_size": str(best["size"]),
+        "gpt_icl_slope": _pts(by_size.slope, 2),
+        "gpt_icl_slope_ci": f"[{_pts(by_size.slope_ci[0], 2)}, {_pts(by_size.slope_ci[1], 2)}]",
+        "gpt_icl_slope_share": fmt_pct(by_size.share_positive, 0),
+        "gpt_icl_arcc_small": _pts(arc["gain_small"]),
+        "gpt_icl_arcc_large": _pts(arc["gain_large"]),
+        "gpt_icl_arcc_large_ci": _pts_iv(
+            arc["gain_large"] - z * arc["gain_large_se"],
+            arc["gain_large"] + z * arc["gain_large_se"],
+        ),
+        "gpt_icl_n_rising": fmt_int(len(rising)),
+        "gpt_icl_n_task_all": fmt_int(len(t)),
+        "gpt_icl_rising_tasks": ", ".join(rising) if rising else "none",
+        "gpt_icl_lam_neg": fmt_int((lam["gain"] < 0).sum()),
+        "gpt_icl_lam_pairs": fmt_int(len(lam)),
+        "gpt_icl_lam_drop_min": fmt_fixed(-100 * lam["gain"].max(), 1),
+        "gpt_icl_lam_drop_max": fmt_fixed(-100 * lam["gain"].min(), 1),
+        "gpt_icl_wsc_const": fmt_int(wsc[0]),
+        "gpt_icl_wsc_files": fmt_int(wsc[1]),
+        "gpt_icl_tok_size": str(by_tokens.table["size"].iloc[0]),
+        "gpt_icl_tok_slope": _pts(by_tokens.slope, 2),
+        "gpt_icl_tok_slope_ci": f"[{_pts(by_tokens.slope_ci[0], 2)}, "
+        f"{_pts(by_tokens.slope_ci[1], 2)}]",
+        "gpt_icl_tok_n_rising": fmt_int(len(tok_rising)),
+        "gpt_icl_tok_rising": ", ".join(tok_rising["size"]) if len(tok_rising) else "none",
+    }
+    gpt3_min = min(abs(v) for v in g3.to_numpy())
+    signal = gains[gains["task"].isin(by_size.tasks)]
+    all_means = signal.groupby(["size", "step"])["gain"].mean()
+    values["gpt_icl_max_any"] = fmt_fixed(100 * all_means.abs().max(), 1)
+    small_effect = 100 * abs(best["mean"]) < gpt3_min
+    claims = {
+        "gpt_icl_g3_tqa_mono": (
+            tqa[0] < tqa[1] < tqa[2],
+            "grows at each step of size",
+            "grows from 1.3B to 13B but shrinks again at 175B",
+        ),
+        "gpt_icl_rises": (
+            by_size.rises,
+            "rises with model size: the interval of the slope lies above zero",
+            "has no clear trend with model size: the interval of the slope includes zero"
+            if by_size.slope_ci[1] > 0
+            else "falls with model size: the interval of the slope lies below zero",
+        ),
+        # judged at the printed precision (0.1 points), so the words match the interval shown
+        "gpt_icl_small_ci": (
+            round(100 * small["hi"], 1) < 0,
+            "below zero",
+            "not clearly different from zero",
+        ),
+        "gpt_icl_large_ci": (
+            round(100 * large["lo"], 1) > 0,
+            "above zero",
+            "not clearly different from zero",
+        ),
+        "gpt_icl_verdict": (
+            by_size.rises and small_effect,
+            "So the direction of GPT-3's claim holds on open models, but not the size of the effect",
+            "So on these open models the claim does not clearly hold"
+            if not by_size.rises
+            else "So GPT-3's claim holds on open models, direction and size",
+        ),
+        "gpt_icl_vs_gpt3": (
+            small_effect,
+            "smaller than any of the GPT-3 few-shot changes quoted above",
+            "comparable to some of the GPT-3 few-shot changes quoted above",
+        ),
+        "gpt_icl_lam_all_neg": (
+            (lam["gain"] < 0).all(),
+            "at every one of them",
+            "at most of them",
+        ),
+        "gpt_icl_tok_rises": (
+            by_tokens.rises,
+            "rises over training",
+            "shows no clear rise over training",
+        ),
+    }
+    return _glue(values, claims)
+
+
+def rlhf(alpha_bon: float, beta_bon: float, alpha_rl: float, beta_rl: float) -> dict[str, str]:
+    """Section "RLHF and its scaling": InstructGPT's facts and the over-optimization peaks.
+
+    The four coefficients are the chapter's ILLUSTRATIVE parameters (Gao et al. publish theirs only as
+    a figure).
+    """
+    from scalinglaws.core import overoptimization as oo
+
+    ig = oo.INSTRUCTGPT
+    pb, pr = oo.bon_peak(alpha_bon, beta_bon), oo.rl_peak(alpha_rl, beta_rl)
+    align = ig["sft_175b_pf_days"] + ig["ppo_ptx_175b_pf_days"]
+    n_quoted = oo.GAO2022["bon_n_quoted"]
+    values = {
+        "gpt_rl_param_ratio": fmt_int(ig["gpt3_params"] / ig["small_policy_params"]),
+        "gpt_rl_win": fmt_pct(ig["win_rate_vs_gpt3"][0], 0),
+        "gpt_rl_win_pm": fmt_pct(ig["win_rate_vs_gpt3"][1], 0),
+        "gpt_rl_win_fs": fmt_pct(ig["win_rate_vs_gpt3_fewshot"][0], 0),
+        "gpt_rl_win_fs_pm": fmt_pct(ig["win_rate_vs_gpt3_fewshot"][1], 0),
+        "gpt_rl_sft_prompts": fmt_int(ig["sft_prompts"]),
+        "gpt_rl_rm_prompts": fmt_int(ig["rm_prompts"]),
+        "gpt_rl_ppo_prompts": fmt_int(ig["ppo_prompts"]),
+        "gpt_rl_rm_params": fmt_sig(ig["rm_params"], 2),
+        "gpt_rl_sft_pfd": fmt_sig(ig["sft_175b_pf_days"], 2),
+        "gpt_rl_ppo_pfd": fmt_sig(ig["ppo_ptx_175b_pf_days"], 2),
+        "gpt_rl_gpt3_pfd": fmt_int(ig["gpt3_pf_days"]),
+        "gpt_rl_align_share": fmt_pct(align / ig["gpt3_pf_days"], 1),
+        "gpt_rl_gold": fmt_sig(oo.GAO2022["gold_rm_params"], 2),
+        "gpt_rl_proxy_lo": fmt_sig(oo.GAO2022["proxy_rm_params"][0], 2),
+        "gpt_rl_proxy_hi": fmt_sig(oo.GAO2022["proxy_rm_params"][1], 2),
+        "gpt_rl_policy": fmt_sig(oo.GAO2022["policy_params"], 2),
+        "gpt_rl_kl_1k": fmt_fixed(oo.kl_best_of_n(1_000), 2),
+        "gpt_rl_kl_60k": fmt_fixed(oo.kl_best_of_n(60_000), 2),
+        "gpt_rl_kl_1k_printed": fmt_int(n_quoted[1_000]),
+        "gpt_rl_kl_60k_printed": fmt_int(n_quoted[60_000]),
+        "gpt_rl_a_bon": fmt_sig(alpha_bon, 3),
+        "gpt_rl_b_bon": fmt_sig(beta_bon, 3),
+        "gpt_rl_a_rl": fmt_sig(alpha_rl, 3),
+        "gpt_rl_b_rl": fmt_sig(beta_rl, 3),
+        "gpt_rl_bon_d": fmt_sig(pb.d, 3),
+        "gpt_rl_bon_kl": fmt_sig(pb.kl, 3),
+        "gpt_rl_bon_r": fmt_sig(pb.score, 3),
+        "gpt_rl_bon_n": fmt_sig(oo.best_of_n_for_kl(pb.kl), 3),
+        "gpt_rl_bon_dzero": fmt_sig(pb.d_zero, 3),
+        "gpt_rl_rl_d": fmt_sig(pr.d, 3),
+        "gpt_rl_rl_kl": fmt_sig(pr.kl, 3),
+        "gpt_rl_rl_r": fmt_sig(pr.score, 3),
+        "gpt_rl_rl_dzero": fmt_sig(pr.d_zero, 3),
+    }
+    claims = {
+        "gpt_rl_further": (
+            pr.d > pb.d,
+            "RL peaks farther from the initial policy than best-of-n",
+            "best-of-n peaks at least as far from the initial policy as RL",
+        ),
+        "gpt_rl_higher": (pr.score > pb.score, "higher", "lower"),
+    }
+    return _glue(values, claims)
+
+
+def exercise_4(early: Any, late: Any) -> dict[str, str]:
+    """Solution of exercise gpt-ex-4: the size trend of the five-shot gain early and late in training.
+
+    ``early`` and ``late`` are :class:`~scalinglaws.analyses.icl.GainTrend` results along ``"params"``.
+    """
+    claims = {
+        "gpt_ex4_early": (
+            early.rises,
+            f"Early in training (step {int(early.table['step'].iloc[0]):,}) the gain already rises "
+            "with size",
+            f"Early in training (step {int(early.table['step'].iloc[0]):,}) the gain shows no clear "
+            "trend with size",
+        ),
+        "gpt_ex4_late": (
+            late.rises,
+            "at the final checkpoint it rises",
+            "at the final checkpoint it shows no clear trend either",
+        ),
+    }
+    return _glue({}, claims)
+
+
+def exercise_5(with_wsc: Any, without: Any) -> dict[str, str]:
+    """Solution of exercise gpt-ex-5: the size trend with WSC put back into the mean."""
+    claims = {
+        "gpt_ex5_wsc": (
+            with_wsc.slope < without.slope,
+            "Putting WSC back lowers the slope",
+            "Putting WSC back does not lower the slope",
+        ),
+        "gpt_ex5_ci": (
+            (with_wsc.slope_ci[1] - with_wsc.slope_ci[0])
+            > (without.slope_ci[1] - without.slope_ci[0]),
+            "and widens its interval",
+            "and does not widen its interval",
+        ),
+    }
+    return _glue({}, claims)
+
+
+def exercise_6(base: tuple[Any, Any], robust: tuple[Any, Any]) -> dict[str, str]:
+    """Solution of exercise gpt-ex-6: halving beta (a more robust reward model) for both forms.
+
+    ``base`` and ``robust`` are ``(bon_peak, rl_peak)`` pairs of :class:`~scalinglaws.core.overoptimization.Peak`.
+    """
+    bon_gain = robust[0].score / base[0].score
+    rl_gain = robust[1].score / base[1].score
+    claims = {
+        "gpt_ex6_rl_more": (
+            rl_gain > bon_gain,
+            f"The RL peak gains more (its score is {fmt_times(rl_gain, 3)} higher, against "
+            f"{fmt_times(bon_gain, 3)} for best-of-n)",
+            f"Best-of-n gains at least as much ({fmt_times(bon_gain, 3)} against "
+            f"{fmt_times(rl_gain, 3)} for RL)",
+        ),
+    }
+    return _glue({}, claims)
+
+
+def exercise_7(peak: Any, score_60k: float) -> dict[str, str]:
+    """Solution of exercise gpt-ex-7: best-of-60,000 against the best-of-n peak.
+
+    ``peak`` is the best-of-n :class:`~scalinglaws.core.overoptimization.Peak`; ``score_60k`` the gold
+    score at ``d = sqrt(KL_bon(60000))``.
+    """
+    from scalinglaws.core.overoptimization import kl_best_of_n
+
+    past = float(np.sqrt(kl_best_of_n(60_000))) > peak.d
+    claims = {
+        "gpt_ex7_past": (
+            past,
+            "With these coefficients n = 60,000 lies past the peak",
+            "With these coefficients n = 60,000 has not yet reached the peak",
+        ),
+        "gpt_ex7_sign": (
+            score_60k < 0,
+            "and the gold score has fallen below the initial policy's",
+            "and the gold score is still above the initial policy's",
         ),
     }
     return _glue({}, claims)
