@@ -370,7 +370,8 @@ def test_data_list(capsys, mirror):
     code, out, _ = cli(capsys, "data", "list", "--json")
     names = [r["name"] for r in json.loads(out)]
     assert code == 0
-    assert "o1_aime_reconstruction" in names and "pythia_fewshot" in names and len(names) == 10
+    assert "o1_aime_reconstruction" in names and "pythia_fewshot" in names and len(names) == 12
+    assert names[-2:] == ["dclm_curation", "goyal_data_filtering"]
     code, out, _ = cli(capsys, "data", "list")
     assert code == 0 and "datablations_muennighoff" in out
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from scalinglaws import data
 from scalinglaws.book import chapters as chapter_registry
 from scalinglaws.data.registry import load_registry
 
@@ -149,9 +150,23 @@ def test_no_data_file_is_committed():
 
 
 def test_unlicensed_data_are_never_shown_as_rows():
-    """The two data sets without a license are charted and cited, never printed as tables of raw rows."""
+    """The data sets without a license are charted and cited, never printed as tables of raw rows."""
     unlicensed = [name for name, d in load_registry().items() if not d.redistributable]
-    assert sorted(unlicensed) == ["chinchilla_epoch_svg", "o1_aime_reconstruction"]
+    assert sorted(unlicensed) == [
+        "chinchilla_epoch_svg",
+        "goyal_data_filtering",
+        "o1_aime_reconstruction",
+    ]
+    # Goyal et al.'s fitted constants appear only through derived curves: no bucket key and no
+    # half-life tau (6 significant digits, as charts store numbers) is in any output.
+    goyal = data.load("goyal_data_filtering", "pools")
+    taus = {f"{t:.6g}" for t in goyal["tau"] if len(f"{t:.6g}") > 4}  # 6.72727, not 6
+    for path in CHAPTER_NOTEBOOKS:
+        for cell in notebook(path)["cells"]:
+            for out in cell.get("outputs", []):
+                text = json.dumps(out.get("data", {})) + "".join(out.get("text", ""))
+                assert "tmars_" not in text, path.name
+                assert not any(t in text for t in taus), path.name
     for path in CHAPTER_NOTEBOOKS:
         for cell in notebook(path)["cells"]:
             for out in cell.get("outputs", []):

@@ -15,6 +15,7 @@ from scalinglaws.analyses import coverage
 from scalinglaws.analyses import data_constrained as dc
 from scalinglaws.book import calculators as calc
 from scalinglaws.book import charts
+from scalinglaws.core import transfer
 from scalinglaws.core.errors import InputError
 from scalinglaws.core.laws import EPOCH, HOFFMANN, HOFFMANN_TEX, KAPLAN, PF_DAY_FLOP, ParametricLaw
 
@@ -139,6 +140,36 @@ def test_pass_at_k_calculator_structure_and_defaults():
         assert params[name]["bind"]["step"] == 1 and params[name]["bind"]["max"] == 1000
 
 
+def test_transfer_calculator_structure_and_constants():
+    fig = calc.transfer_calculator(finetune_chars=1e7, params=1e8)
+    params = _check_figure(fig, "transfer")
+    assert params["log_finetune"]["value"] == 7 and params["log_params"]["value"] == 8
+    assert (
+        params["log_finetune"]["bind"]["min"] == 4 and params["log_finetune"]["bind"]["max"] == 10
+    )
+    assert params["log_params"]["bind"]["min"] == 5 and params["log_params"]["bind"]["max"] == 10
+    assert "characters" in params["log_finetune"]["bind"]["name"]
+    assert "non-embedding" in params["log_params"]["bind"]["name"]
+    pre = params["pretraining"]
+    assert pre["value"] == "text" and pre["bind"]["options"] == ["text", "mixed"]
+    # the select shows each row of Table 1 with its constants as printed (two significant digits)
+    assert pre["bind"]["labels"] == [
+        "text → Python (k = 1.9 × 10⁴, α = 0.18, β = 0.38)",
+        "50% text + 50% non-Python code → Python (k = 2.1 × 10⁵, α = 0.096, β = 0.38)",
+    ]
+    text = _text(fig)
+    for law in transfer.TRANSFER_LAWS.values():
+        for k in ("k", "alpha", "beta"):
+            assert _six(getattr(law, k)) in text, (law.name, k)
+    # the caveat travels with the constants: caption and the calculator's own text
+    assert "NOT verified against the paper" in fig.caption and "low-data regime" in fig.caption
+    assert "10% of the data that would saturate" in fig.caption
+    assert "NOT verified against the paper" in text
+    assert _params(calc.transfer_calculator(law="mixed"))["pretraining"]["value"] == "mixed"
+    wide = _params(calc.transfer_calculator(finetune_chars=1e12, params=1e3))
+    assert wide["log_finetune"]["bind"]["max"] == 12 and wide["log_params"]["bind"]["min"] == 3
+
+
 def test_a_default_beyond_the_range_widens_the_slider():
     """A chapter run at the end of its parameter's range (make corners: budget 1e15 or 1e30 FLOP)
     still starts at its own default."""
@@ -183,6 +214,15 @@ def test_fmt_expr_is_a_vega_expression_of_the_field():
         (lambda: calc.pass_at_k_calculator(n=2000), "n must be"),
         (lambda: calc.pass_at_k_calculator(c=1.5), "c must be"),
         (lambda: calc.pass_at_k_calculator(anchor="nope"), "anchor"),
+        (lambda: calc.transfer_calculator(finetune_chars=0), "finetune_chars"),
+        (lambda: calc.transfer_calculator(params=float("nan")), "params"),
+        (lambda: calc.transfer_calculator(law="code"), "unknown transfer law"),
+        (
+            lambda: calc.transfer_calculator(
+                law=transfer.TransferLaw("odd", "odd", k=1.0, alpha=0.1, beta=0.2)
+            ),
+            "law must be one of",
+        ),
     ],
 )
 def test_bad_input_is_refused_in_one_line(call, match):

@@ -228,3 +228,71 @@ def test_data_wall_figure():
     assert [r["lo"] for r in stock] == [1e14, 1e14] and stock[0]["year"] == 2015.0
     bar = _rows(spec, "y")
     assert bar[0]["lo"] == pytest.approx(wall.interval[0], rel=1e-5)
+
+
+@pytest.fixture(scope="module")
+def dclm():
+    from scalinglaws import data
+    from scalinglaws.analyses import curation
+
+    return curation.wide_runs(
+        data.load("dclm_curation", "runs"),
+        data.load("dclm_curation", "task_scores"),
+        data.load("dclm_curation", "tasks"),
+    )
+
+
+def test_curation_table(dclm):
+    from scalinglaws.analyses import curation
+
+    cmp = curation.compare_datasets(dclm, n_boot=50, seed=0)
+    html = slowdown.curation_table(cmp).data
+    assert html.count("<tr") == 7  # header and six training sets
+    assert "CORE (×100)" in html and "95% interval (bootstrap over tasks)" in html
+    assert "Behind DCLM-Baseline (CORE points)" in html
+    # CORE v1 x 100 of DCLM-Baseline and RefinedWeb at 7B-1x, lr 2e-3 (dclm PROVENANCE table)
+    assert "<td>44.8</td>" in html and "<td>39.7</td>" in html and "<td>–</td>" in html
+    with pytest.raises(InputError):
+        slowdown.curation_table(cmp.drop(columns="diff"))
+
+
+def test_curation_lines_figure(dclm):
+    from scalinglaws.analyses import curation
+
+    mult = curation.filtering_compute_multiplier(dclm, n_boot=50, seed=0)
+    fig = slowdown.curation_lines(curation.core_lines(dclm, ["DCLM-Baseline", "RefinedWeb"]), mult)
+    spec = fig.spec()
+    assert fig.title == "What filtering is worth in compute" and fig.alt
+    assert "3.3× the compute" in fig.caption
+    assert len(spec["layer"]) == 3  # fitted lines, measured points, the reach bar
+    titles = charts.spec_titles(spec)
+    assert "Training compute C = 6ND (FLOP)" in titles
+    assert "CORE (centered accuracy ×100)" in titles
+    dots = [v for v in spec["datasets"].values() if v and "scale" in v[0]][0]
+    assert len(dots) == 6 and max(d["core"] for d in dots) == pytest.approx(41.0, abs=0.05)
+    bar = [v for v in spec["datasets"].values() if v and "x1" in v[0]][0][0]
+    assert bar["x1"] / bar["x0"] == pytest.approx(mult["value"], rel=1e-4)
+    with pytest.raises(InputError):
+        slowdown.curation_lines(pd.DataFrame({"dataset": []}), mult)
+
+
+def test_pool_accuracy_figure():
+    from scalinglaws import data
+    from scalinglaws.analyses import curation
+
+    pools = data.load("goyal_data_filtering", "pools")
+    cur = curation.pool_curves(pools, np.geomspace(2e7, 5e9, 12))
+    sw = curation.pool_crossovers(pools, 2e7, 5e9)
+    fig = slowdown.pool_accuracy(cur, sw)
+    spec = fig.spec()
+    assert fig.title.startswith("CLIP, not a language model") and "CLIP" in fig.caption
+    assert "Top 10% → Top 20% at 1.005e+08" in fig.caption
+    assert len(spec["layer"]) == 2
+    titles = charts.spec_titles(spec)
+    assert "Samples seen (image-text pairs)" in titles
+    assert "Predicted ImageNet zero-shot accuracy (%)" in titles
+    rows = [v for v in spec["datasets"].values() if v and "pool" in v[0]][0]
+    assert {r["pool"] for r in rows} == {"Top 10%", "Top 20%", "Top 30%", "Top 40%"}
+    assert all(0 < r["accuracy"] < 100 for r in rows)
+    with pytest.raises(InputError):
+        slowdown.pool_accuracy(cur.drop(columns="accuracy"), sw)

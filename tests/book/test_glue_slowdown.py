@@ -7,6 +7,7 @@ data-chosen sentences; a fixture records what is glued instead of calling myst-n
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from types import SimpleNamespace
 
 import numpy as np
@@ -17,6 +18,7 @@ from scalinglaws import book
 from scalinglaws.analyses.data_constrained import DecayMinimum
 from scalinglaws.analyses.slowdown import BudgetLadder
 from scalinglaws.book.glue import slowdown as gs
+from scalinglaws.core import transfer
 from scalinglaws.core.laws import get_law
 
 
@@ -337,3 +339,194 @@ def test_glued_texts_display_nothing(glued):
 
     assert DisplayFormatter().format(t) == ({}, {})
     assert DisplayFormatter().format(dict(t)) != ({}, {})
+
+
+def _dclm_wide(dev: float = 0.0) -> pd.DataFrame:
+    """Two 7B-1x runs (standard recipe) with two centered tasks each; CORE = their mean."""
+    rows = []
+    for ds, tasks in (("DCLM-Baseline", (0.40, 0.42)), ("RefinedWeb", (0.36, 0.38))):
+        rows.append(
+            {
+                "run": ds,
+                "dataset": ds,
+                "scale": "7B-1x",
+                "flops": 5.7e21,
+                "standard": True,
+                "lr": 3e-4,
+                "centered:a": tasks[0],
+                "centered:b": tasks[1],
+                "core": sum(tasks) / 2,
+                "core_v1": sum(tasks) / 2 + dev,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _comparison(sep_closest: bool = True) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "dataset": ["DCLM-Baseline", "RefinedWeb", "C4"],
+            "core": [0.448, 0.397, 0.371],
+            "diff": [0.0, 0.051, 0.077],
+            "diff_lo": [0.0, 0.020 if sep_closest else -0.01, 0.041],
+            "diff_hi": [0.0, 0.094, 0.127],
+            "separated": [False, sep_closest, True],
+        }
+    )
+
+
+def test_curation(glued):
+    ranks = {
+        "n": 11,
+        "small": "400M-1x",
+        "spearman": 0.8545,
+        "spearman_lo": 0.30,
+        "spearman_hi": 0.918,
+        "pearson": 0.8406,
+        "pearson_lo": 0.352,
+        "pearson_hi": 0.952,
+        "n_boot": 1000,
+    }
+    mult = {
+        "value": 3.27,
+        "lo": 1.66,
+        "hi": 8.49,
+        "identified": True,
+        "better": "DCLM-Baseline",
+        "worse": "RefinedWeb",
+        "flops": 5.6957e21,
+    }
+    t = gs.curation(_dclm_wide(), _comparison(), ranks, mult)
+    assert t["slow_cur_nruns"] == "2" and t["slow_cur_version"] == "v1"
+    assert (t["slow_cur_ref7"], t["slow_cur_nother"]) == ("44.8", "2")
+    assert (t["slow_cur_gap_min"], t["slow_cur_gap_max"]) == ("5.1", "7.7")
+    assert t["slow_cur_closest"] == "RefinedWeb" and t["slow_cur_closest_ci"] == "[2.0, 9.4]"
+    assert (t["slow_cur_old_ref"], t["slow_cur_old_rw"]) == ("41.0", "37.0")  # task means x 100
+    assert t["slow_cur_rho"] == "0.85" and t["slow_cur_rho_ci"] == "[0.30, 0.92]"
+    assert t["slow_cur_maxext"] == "10×" and t["slow_cur_mult_flops"] == "5.7 × 10²¹"
+    assert t["slow_cur_recompute"].endswith("in every one of the 2 runs to within 10⁻⁶")
+    assert t["slow_cur_ref_best"] == "DCLM-Baseline scores highest"
+    assert t["slow_cur_all_sep"].startswith("Every one of these gaps")
+    assert t["slow_cur_rho_width"].startswith("The interval is wide")  # 0.62 > 0.3
+    assert "0.838, lies inside" in t["slow_cur_r_paper"]  # paper's 400M-1x Pearson in [0.35, 0.95]
+    assert t["slow_cur_mult"] == (
+        "RefinedWeb would need 3.3× the compute (95% interval 1.7× to 8.5×) to reach "
+        "DCLM-Baseline's CORE at 5.7 × 10²¹ FLOP"
+    )
+    assert glued["slow_cur_mult__holds"] == "true"
+    # the other branches
+    ranks |= {"small": "1B-1x", "spearman_lo": 0.80, "pearson_lo": 0.97, "pearson_hi": 0.99}
+    mult |= {"identified": False, "value": float("inf"), "hi": float("inf")}
+    comp = _comparison(sep_closest=False).iloc[[1, 0, 2]].reset_index(drop=True)
+    t = gs.curation(_dclm_wide(dev=1e-3), comp, ranks, mult)
+    assert t["slow_cur_recompute"].startswith("differs from the stored value by up to 0.0010")
+    assert t["slow_cur_ref_best"] == "DCLM-Baseline is not the best here: RefinedWeb scores higher"
+    assert t["slow_cur_all_sep"].startswith(
+        "1 of the 2 gaps have a 95% interval that includes zero"
+    )
+    assert t["slow_cur_rho_width"].startswith("The interval is narrow")
+    assert "0.956, lies outside" in t["slow_cur_r_paper"]
+    assert t["slow_cur_mult"].startswith(
+        "The data do not pin this factor down (an unbounded factor"
+    )
+    assert glued["slow_cur_mult__holds"] == "false"
+
+
+def test_pools(glued):
+    curves = pd.DataFrame(
+        {
+            "samples": [2e7, 2e7, 1e9, 1e9, 5e9, 5e9],
+            "pool": ["Top 10%", "Top 20%"] * 3,
+            "k": [1, 2] * 3,
+            "accuracy": [0.128, 0.10, 0.30, 0.39, 0.31, 0.41],
+            "best": [True, False, False, True, False, True],
+        }
+    )
+    switches = pd.DataFrame(
+        {"samples": [1.005e8], "from_pool": ["Top 10%"], "to_pool": ["Top 20%"]}
+    )
+    t = gs.pools(curves, switches)
+    assert (t["slow_pool_lo"], t["slow_pool_hi"]) == ("2.0 × 10⁷", "5.0 × 10⁹")
+    assert (t["slow_pool_first"], t["slow_pool_last"]) == ("top 10%", "top 20%")
+    assert (t["slow_pool_acc_first"], t["slow_pool_acc_last"]) == ("12.8%", "41.0%")
+    assert t["slow_pool_widen"] == "widens as compute grows"
+    assert (
+        t["slow_pool_moves"] == "The best pool moves from top 10% to top 20% at 1.0 × 10⁸ samples"
+    )
+    assert t["slow_pool_widest"].startswith("The widest pool, top 20%, becomes the best")
+    narrow = curves.assign(best=[True, False, True, False, True, False])
+    t = gs.pools(narrow, switches.iloc[:0])
+    assert t["slow_pool_widen"] == "does not simply widen as compute grows"
+    assert t["slow_pool_moves"] == "One pool is best across the whole range"
+    assert t["slow_pool_widest"].startswith("The widest pool, top 20%, is never the best up to 5.0")
+
+
+def test_transfer_constants_and_example(glued):
+    t = gs.transfer(1e7, 1e8)
+    # Table 1 as the reference sheet gives it, at its two printed digits
+    assert (t["slow_tr_k"], t["slow_tr_alpha"], t["slow_tr_beta"]) == ("1.9 × 10⁴", "0.18", "0.38")
+    assert (t["slow_tr_mix_k"], t["slow_tr_mix_alpha"], t["slow_tr_mix_beta"]) == (
+        "2.1 × 10⁵",
+        "0.096",
+        "0.38",
+    )
+    assert t["slow_tr_low"] == "10%"
+    # per decade: 10^0.18 = 1.514, 10^0.38 = 2.399; 10^(0.38/0.18) = 129.2 -> 130x (quoted 100x)
+    assert t["slow_tr_dec_df"] == "1.51×" and t["slow_tr_dec_n"] == "2.40×"
+    assert t["slow_tr_equiv_n"] == "10×" and t["slow_tr_equiv"] == "130×"
+    assert t["slow_tr_equiv_quoted"] == "100×"
+    # D_T = 1.9e4 * 10^(7*0.18) * 10^(8*0.38) = 1.9e4 * 10^4.30 = 3.79e8; multiplier 1 + 37.9
+    assert t["slow_tr_df"] == "1.0 × 10⁷" and t["slow_tr_n"] == "1.0 × 10⁸"
+    assert t["slow_tr_dt"] == "3.8 × 10⁸" and t["slow_tr_mult"] == "39×"
+    assert t["slow_tr_frac"] == "97.4%"  # 37.9 / 38.9
+    # 100x the data: 1 + 1.9e4 * 10^(9*(0.18-1)) * 10^3.04 = 1.87
+    assert t["slow_tr_more"] == "100×" and t["slow_tr_mult_more"] == "1.9×"
+    assert t["slow_tr_more_falls"].startswith("falls to 1.9×")
+    assert glued["slow_tr_more_falls__holds"] == "true"
+    # mixed: 2.1e5 * 10^0.672 * 10^3.04 = 1.08e9, multiplier 109 -> "110×"
+    assert t["slow_tr_mix_cmp"].startswith("Pre-training on the mixture with code transfers more")
+    assert "D_T = 1.1 × 10⁹ characters, a multiplier of 110×" in t["slow_tr_mix_cmp"]
+    assert glued["slow_tr_mix_cmp__holds"] == "true"
+    # continued pre-training (paper_numbers §15.5)
+    assert (t["slow_cpt_small"], t["slow_cpt_big"]) == ("405M", "10B")
+    assert (t["slow_cpt_replay_weak"], t["slow_cpt_replay_strong"]) == ("5%", "25%")
+    assert glued["slow_tr_k"] == "1.9 × 10⁴"
+
+
+def test_transfer_other_branch(glued, monkeypatch):
+    """Beyond the crossing D_F ≈ 2.6e12 characters the text row transfers more."""
+    t = gs.transfer(1e13, 1e8)
+    assert "transfers less" in t["slow_tr_mix_cmp"]
+    assert glued["slow_tr_mix_cmp__holds"] == "false"
+    # shares never round to 0% or 100%
+    assert gs._share(0.9996) == "more than 99.9%" and gs._share(0.0004) == "less than 0.1%"
+    assert gs._share(0.5) == "50.0%"
+
+
+def test_exercise_transfer_half(glued):
+    # D_F = (k N^beta)^(1/(1-alpha)): text (1.9e4 * 10^3.04)^(1/0.82) = 8.42e8;
+    # mixed (2.1e5 * 10^3.04)^(1/0.904) = 1.78e9; ratio 2.11
+    t = gs.exercise_transfer_half(1e8)
+    assert t["slow_trx_half_text"] == "8.4 × 10⁸" and t["slow_trx_half_mixed"] == "1.8 × 10⁹"
+    assert t["slow_trx_half_ratio"] == "2.1×"
+    assert t["slow_trx_half_cmp"].startswith("The mixture with code keeps supplying")
+    assert glued["slow_trx_half_cmp__holds"] == "true"
+
+
+def test_exercise_transfer_half_other_branch(glued, monkeypatch):
+    laws = dict(transfer.TRANSFER_LAWS)
+    laws["mixed"] = replace(laws["mixed"], k=1.0)  # a mixture that transfers almost nothing
+    monkeypatch.setattr(transfer, "TRANSFER_LAWS", laws)
+    t = gs.exercise_transfer_half(1e8)
+    assert t["slow_trx_half_cmp"].startswith("Text alone keeps supplying")
+
+
+def test_exercise_scale_equivalence(glued):
+    # 10^(0.38/0.18) = 129.2 -> 130x; 10^(0.38/0.096) = 9,085 -> 9,100x
+    t = gs.exercise_scale_equivalence(10.0)
+    assert t["slow_trx_factor"] == "10×"
+    assert t["slow_trx_equiv_text"] == "130×" and t["slow_trx_equiv_mixed"] == "9,100×"
+    assert "*weaker* substitute" in t["slow_trx_equiv_cmp"]
+    assert glued["slow_trx_equiv_cmp__holds"] == "true"
+    # a factor below one (a smaller model) reverses the order of the two equivalents
+    assert "stronger substitute" in gs.exercise_scale_equivalence(0.5)["slow_trx_equiv_cmp"]

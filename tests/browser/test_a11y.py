@@ -10,7 +10,7 @@
 * ``test_axe_flags_known_violations`` and the other ``*_flags_*`` tests are tests of the test: small pages
   with known defects (an image without alt text, an unlabelled field, the deprecated bibliography roles
   docutils writes, a control that the keyboard cannot reach) are flagged, and their fixed versions are not.
-* ``test_calculators_labelled_and_keyboard_operable`` runs axe and the keyboard check on each of the four
+* ``test_calculators_labelled_and_keyboard_operable`` runs axe and the keyboard check on each of the five
   calculators of ``scalinglaws.book.calculators`` drawn alone (so they are covered before a chapter shows them).
 * ``test_references_link_every_identifier`` (no browser) checks that every arXiv identifier, DOI and URL in
   ``book/references.bib`` of a cited work is a link on the built references page.
@@ -412,6 +412,7 @@ def _calculators() -> list[tuple[str, Any]]:
         ("allocation", calc.allocation_calculator()),
         ("data_constrained", calc.data_constrained_calculator()),
         ("pass_at_k", calc.pass_at_k_calculator()),
+        ("transfer", calc.transfer_calculator()),
     ]
 
 

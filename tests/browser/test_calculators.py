@@ -4,7 +4,7 @@ Each control is set through the DOM as a reader sets it (the input's value, then
 ``change`` events) to at least three values; the view's parameter must follow, and every number
 the calculator then shows must equal the library's closed form formatted by the book
 (``fmt_sig``: three significant figures). Done on a blank page holding only the vega bundle
-(network blocked) and the four calculators, and again on the built book's chapter pages once the
+(network blocked) and the five calculators, and again on the built book's chapter pages once the
 chapters show them.
 """
 
@@ -24,6 +24,7 @@ from scalinglaws.analyses.testtime import pass_at_k
 from scalinglaws.book import calculators as calc
 from scalinglaws.book import charts
 from scalinglaws.book.format import fmt_sig
+from scalinglaws.core import transfer
 from scalinglaws.core.allocation import compute_optimal
 from scalinglaws.core.laws import DEFAULT_LAW, HOFFMANN, get_law, law_label
 from scalinglaws.fitting import parametric
@@ -38,6 +39,7 @@ CHAPTER = {
     "allocation": "chapters/02_kaplan",
     "data_constrained": "chapters/05_slowdown",
     "pass_at_k": "chapters/06_reasoning",
+    "transfer": "chapters/05_slowdown",
 }
 
 
@@ -50,7 +52,7 @@ def refit() -> Any:
 
 
 def _figures(refit: Any) -> dict[str, charts.Figure]:
-    """The four calculators with the chapters' defaults."""
+    """The five calculators with the chapters' defaults."""
     return {
         "chinchilla": calc.chinchilla_calculator(refit, budget=5.76e23),
         "allocation": calc.allocation_calculator(1e21),
@@ -58,6 +60,7 @@ def _figures(refit: Any) -> dict[str, charts.Figure]:
             dc.PUBLISHED, epochs=4.0, flops=1e22, unique_tokens=25e9
         ),
         "pass_at_k": calc.pass_at_k_calculator(n=100, c=5, k=20, anchor="swe-bench-lite"),
+        "transfer": calc.transfer_calculator(finetune_chars=1e7, params=1e8, law="text"),
     }
 
 
@@ -252,11 +255,46 @@ def check_pass_at_k(d: Drive) -> None:
     d.expect(["n = 30 samples, c = 30 correct: pass@1 = 1.00, pass@30 = 1.00"])
 
 
+def transfer_lines(log_f: float, log_n: float, law: str) -> list[str]:
+    """What the transfer calculator shows at a setting, from scalinglaws.core.transfer."""
+    d_f, n = 10**log_f, 10**log_n
+    d_t = transfer.effective_data_transferred(d_f, n, law)
+    mult = transfer.effective_data_multiplier(d_f, n, law)
+    frac = transfer.fraction_from_transfer(d_f, n, law)
+    _steady(d_f, n, d_t, mult, frac, 1 / mult)
+    return [
+        f"D_F = {fmt_sig(d_f)} characters, N = {fmt_sig(n)} non-embedding parameters",
+        f"Effective data transferred D_T = {fmt_sig(d_t)} characters",
+        f"Effective-data multiplier (D_F + D_T) / D_F = {fmt_sig(mult)}×",
+        f"Share of the effective data from pre-training D_T / (D_F + D_T) = {fmt_sig(frac)}",
+        f"Share from the fine-tuning data itself D_F / (D_F + D_T) = {fmt_sig(1 / mult)}",
+        f"Pre-trained on {transfer.get_transfer_law(law).label}",
+        "(its k, α and β are NOT verified against the paper)",
+    ]
+
+
+#: Settings of the transfer calculator's sliders (log10 D_F, log10 N), tried under both laws.
+TRANSFER_SETTINGS = ((4.3, 5.2), (6.85, 9.1), (9.7, 7.45), (5.55, 9.95))
+
+
+def check_transfer(d: Drive) -> None:
+    # chapter 5's example: 1e7 characters of Python, 1e8 non-embedding parameters, text -> Python
+    assert [d.signal(p) for p in calc.PARAMS["transfer"]] == [7, 8, "text"]
+    d.expect(transfer_lines(7.0, 8.0, "text"))
+    for law in ("mixed", "text"):
+        d.set("pretraining", law)
+        for log_f, log_n in TRANSFER_SETTINGS:
+            d.set("log_finetune", log_f)
+            d.set("log_params", log_n)
+            d.expect(transfer_lines(log_f, log_n, law))
+
+
 CHECKS = {
     "chinchilla": lambda d, refit: check_chinchilla(d, refit),
     "allocation": lambda d, refit: check_allocation(d),
     "data_constrained": lambda d, refit: check_data_constrained(d),
     "pass_at_k": lambda d, refit: check_pass_at_k(d),
+    "transfer": lambda d, refit: check_transfer(d),
 }
 
 #: Numbers across the formatting's branches (fixed decimals, thousands, powers of ten).

@@ -46,6 +46,13 @@ ROWS = {
     ("pythia_fewshot", "five_shot"): 120 * 128,
     ("o1_aime_reconstruction", "majority_vote"): 11,
     ("o1_aime_reconstruction", "just_ask_nicely"): 8,
+    # dclm_curation PROVENANCE.md: 74 evaluation JSONs; 41 + 1 with 53 icl tasks and 32 with 56
+    # (gsm8k, aqua, agi_eval_sat_math added); the 53-row meta files
+    ("dclm_curation", "runs"): 74,
+    ("dclm_curation", "task_scores"): 42 * 53 + 32 * 56,
+    ("dclm_curation", "tasks"): 53,
+    # goyal_data_filtering PROVENANCE.md: 2 records (utility, data fits) x 5 buckets
+    ("goyal_data_filtering", "pools"): 10,
 }
 
 
@@ -459,3 +466,71 @@ def test_pythia_1b_is_the_suites_1b_model():
     assert sorted(f["size"].unique()) == sorted(
         ["70m", "160m", "410m", "1b", "1.4b", "2.8b", "6.9b", "12b"]
     )
+
+
+# ---------------------------------------------------------------------------- DCLM
+
+
+def test_dclm_tasks_baselines_and_core_list():
+    # PROVENANCE: 22 CORE tasks; v1 and v2 differ in 12 baselines, three of them CORE tasks
+    # (commonsense_qa 20 -> 40.3, agi_eval_lsat_ar 20 -> 25, bigbench_language_identification 9.1 -> 25).
+    t = data.load("dclm_curation", "tasks").set_index("task")
+    assert t["core"].sum() == 22
+    assert {"hellaswag_zeroshot", "jeopardy", "squad", "boolq", "copa"} <= set(t.index[t["core"]])
+    changed = t.index[t["baseline_v1"] != t["baseline_v2"]]
+    assert len(changed) == 12
+    assert sorted(changed[t.loc[changed, "core"]]) == [
+        "agi_eval_lsat_ar",
+        "bigbench_language_identification",
+        "commonsense_qa",
+    ]
+    assert t.loc["commonsense_qa", "baseline_v1"] == pytest.approx(0.20)
+    assert t.loc["commonsense_qa", "baseline_v2"] == pytest.approx(0.403)
+    assert t.loc["bigbench_language_identification", "baseline_v1"] == pytest.approx(0.091)
+
+
+def test_dclm_runs_scales_and_recipes():
+    r = data.load("dclm_curation", "runs")
+    # PROVENANCE "Scales and recipes": parameters, tokens and 6ND of each scale.
+    scale = r.groupby("scale").agg(params=("params", "first"), tokens=("tokens", "first"))
+    assert scale.loc["400M-1x", "params"] == 411_616_256
+    assert scale.loc["1B-1x", "params"] == 1_439_795_200
+    assert scale.loc["7B-1x", "params"] == 6_889_410_560
+    assert scale.loc["400M-1x", "tokens"] == 8_232_325_120
+    assert scale.loc["1B-5x", "tokens"] == 143_979_520_000
+    assert scale.loc["7B-2x", "tokens"] == 275_576_422_400
+    assert r.loc[r["scale"] == "7B-1x", "flops"].iloc[0] == pytest.approx(5.7e21, rel=0.01)
+    assert r["dataset"].nunique() == 16  # 15 training sets + the released DCLM-7B
+    assert r.groupby("scale").size()["400M-1x"] == 12
+    std = r[r["standard"]]
+    assert std.groupby("scale").size()["1B-1x"] == 15
+    # PROVENANCE table: CORE v2 (v1) x 100 of the DCLM-Baseline 7B-1x lr 1e-3 run and RefinedWeb.
+    dclm = r[(r["dataset"] == "DCLM-Baseline") & (r["scale"] == "7B-1x") & (r["lr"] == 1e-3)]
+    assert dclm["core_v2"].iloc[0] == pytest.approx(0.420351, abs=1e-6)
+    assert dclm["core_v1"].iloc[0] == pytest.approx(0.440686, abs=1e-6)
+    rel = r[r["scale"] == "DCLM-7B (2.6T)"].iloc[0]
+    assert np.isnan(rel["tokens"]) and rel["mmlu"] == pytest.approx(0.6369, abs=1e-4)
+    assert r["extended_v2"].isna().sum() == 1  # DCLM-Baseline 7B-1x lr 2e-3 stores "N/A"
+
+
+def test_dclm_task_scores_are_fractions():
+    s = data.load("dclm_curation", "task_scores")
+    assert s["accuracy"].between(0, 1).all()
+    assert s["run"].nunique() == 74
+
+
+# ---------------------------------------------------------------------------- Goyal
+
+
+def test_goyal_pools_fitted_values():
+    # PROVENANCE "What it reproduces" (results/parameter_values.jsonl at 251f695).
+    p = data.load("goyal_data_filtering", "pools")
+    u = p[p["fit"] == "utility"].set_index("bucket")
+    assert u.loc["tmars_top0to10p", "b"] == pytest.approx(-0.16)
+    assert u.loc["tmars_top30to40p", "tau"] == pytest.approx(2.2727, abs=1e-4)
+    assert set(u["a"]) == {0.025} and set(u["d"]) == {0.1}
+    d = p[p["fit"] == "data"].set_index("bucket")
+    assert d.loc["tmars_top10to20p", "b"] == pytest.approx(-0.144848, abs=1e-6)
+    assert set(d["a"]) == {0.022} and d["d"].isna().all()
+    assert set(p["samples_per_bucket"]) == {12_800_000}
+    assert list(u["label"])[:2] == ["Top 10%", "Top 10%-20%"]

@@ -35,6 +35,8 @@ NAMES = [
     "pythia_evals",
     "pythia_fewshot",
     "o1_aime_reconstruction",
+    "dclm_curation",
+    "goyal_data_filtering",
 ]
 CHAPTERS = {
     "power-laws",
@@ -63,7 +65,7 @@ def _one_line(exc: pytest.ExceptionInfo) -> str:
 # ---------------------------------------------------------------------------- registry contents
 
 
-def test_registry_lists_the_ten_data_sets():
+def test_registry_lists_the_twelve_data_sets():
     reg = registry.load_registry()
     assert list(reg) == NAMES
     n_files = {n: ds.n_files for n, ds in reg.items()}
@@ -79,6 +81,10 @@ def test_registry_lists_the_ten_data_sets():
         "pythia_evals": 189,
         "pythia_fewshot": 147,
         "o1_aime_reconstruction": 2,
+        # dclm_curation PROVENANCE: 150 files (3 eval tables, the model database, 74 evaluation
+        # JSONs, 72 model JSONs); goyal_data_filtering: 7 copied files
+        "dclm_curation": 150,
+        "goyal_data_filtering": 7,
     }
 
 
@@ -101,11 +107,10 @@ def test_registry_fields_are_complete_and_consistent():
 
 def test_licenses_and_redistribution_policy():
     reg = registry.load_registry()
-    # No license: download and cite, never copy (PROVENANCE of both data sets).
-    assert not reg["chinchilla_epoch_svg"].redistributable
-    assert not reg["o1_aime_reconstruction"].redistributable
-    assert reg["chinchilla_epoch_svg"].license == "none"
-    assert reg["o1_aime_reconstruction"].license == "none"
+    # No license: download and cite, never copy (PROVENANCE of these three data sets).
+    for name in ("chinchilla_epoch_svg", "o1_aime_reconstruction", "goyal_data_filtering"):
+        assert not reg[name].redistributable
+        assert reg[name].license == "none"
     others = {n: ds.license for n, ds in reg.items() if ds.redistributable}
     assert others == {
         "porian_compute_optimal": "MIT",
@@ -116,6 +121,7 @@ def test_licenses_and_redistribution_policy():
         "aider_polyglot": "Apache-2.0",
         "pythia_evals": "Apache-2.0",
         "pythia_fewshot": "Apache-2.0",
+        "dclm_curation": "MIT",
     }
 
 
@@ -167,7 +173,7 @@ def test_fetch_from_mirror_and_verify_all_files():
     p = registry.fetch("chinchilla_epoch_svg", "svg_extracted_data.csv")
     assert p == MIRROR / "chinchilla_epoch_svg" / "svg_extracted_data.csv"
     results = registry.verify()
-    assert len(results) == 415 + 147  # pythia_fewshot PROVENANCE.md: 147 files
+    assert len(results) == 415 + 147 + 150 + 7  # pythia_fewshot 147, dclm 150, goyal 7 files
     assert all(r.ok and r.actual == r.expected and r.error is None for r in results)
     assert {r.dataset for r in results} == set(NAMES)
     assert len(registry.verify("pythia_evals")) == 189
@@ -343,7 +349,7 @@ def test_provenance_table():
     assert row["files"] == 4
     assert row["rows"] == "isoflop_points: 1745, optimal_pairs: 177, fit_results: 60"
     assert "arXiv:2406.19146" in row["citation"]
-    assert t["files"].sum() == 415 + 147
+    assert t["files"].sum() == 415 + 147 + 150 + 7
 
 
 def test_info():

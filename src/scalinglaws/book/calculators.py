@@ -14,7 +14,10 @@ names in :data:`PARAMS`.
 * :func:`data_constrained_calculator` (chapter 5): effective data against epochs and the
   compute-optimal allocation under a unique-token budget (:mod:`scalinglaws.analyses.data_constrained`);
 * :func:`pass_at_k_calculator` (chapter 6): pass@k against k (Chen et al.'s unbiased estimator as
-  a product, summed in log space) and Brown et al.'s coverage law (:mod:`scalinglaws.analyses.coverage`).
+  a product, summed in log space) and Brown et al.'s coverage law (:mod:`scalinglaws.analyses.coverage`);
+* :func:`transfer_calculator` (chapter 5): Hernandez et al.'s effective data transferred by
+  pre-training, its multiplier and share (:mod:`scalinglaws.core.transfer`; constants NOT verified
+  against the paper, and the calculator says so).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from scalinglaws.analyses import coverage as cov
 from scalinglaws.analyses import data_constrained as dc
 from scalinglaws.book import charts
 from scalinglaws.book.format import fmt_sig
+from scalinglaws.core import transfer as tr
 from scalinglaws.core.errors import InputError
 from scalinglaws.core.laws import (
     DEFAULT_LAW,
@@ -50,6 +54,7 @@ __all__ = [
     "allocation_calculator",
     "data_constrained_calculator",
     "pass_at_k_calculator",
+    "transfer_calculator",
 ]
 
 #: Parameter (Vega signal) names of each calculator, in the order their controls appear.
@@ -58,6 +63,7 @@ PARAMS: dict[str, tuple[str, ...]] = {
     "allocation": ("log_budget",),
     "data_constrained": ("r_d_star", "epochs", "log_budget", "log_unique"),
     "pass_at_k": ("n_samples", "n_correct", "k", "coverage_a", "coverage_b"),
+    "transfer": ("log_finetune", "log_params", "pretraining"),
 }
 
 #: Slider ranges (exponents of ten for ``log_*``).
@@ -72,6 +78,9 @@ COVERAGE_A = (-5.0, -0.01)
 COVERAGE_B = (-1.0, -0.01)
 #: Coverage whose sample count the test-time calculator states.
 COVERAGE_TARGET = 0.9
+#: Transfer calculator: log10 of the fine-tuning characters D_F and of the non-embedding N.
+TRANSFER_LOG_FINETUNE = (4.0, 10.0)
+TRANSFER_LOG_PARAMS = (5.0, 10.0)
 
 _SUP = "['⁰','¹','²','³','⁴','⁵','⁶','⁷','⁸','⁹']"
 _SUPER_PY = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -690,5 +699,147 @@ def pass_at_k_calculator(
             "Interactive calculator: pass@k rising with k for the chosen n and c, and the coverage "
             "law rising towards one; text lines give pass@1, pass@k, the coverage at k and the "
             "samples needed for 90% coverage."
+        ),
+    )
+
+
+# ------------------------------------------------------------------------------ chapter 5, transfer
+def _transfer_label(law: tr.TransferLaw) -> str:
+    """A law's name and constants as a reader sees them (two significant digits, as printed)."""
+    return (
+        f"{law.label} (k = {fmt_sig(law.k, 2, sci_above=1e4)}, α = {fmt_sig(law.alpha, 2)}, "
+        f"β = {fmt_sig(law.beta, 2)})"
+    )
+
+
+def transfer_calculator(
+    *, finetune_chars: float = 1e7, params: float = 1e8, law: str = "text"
+) -> charts.Figure:
+    """Effective data transferred by pre-training, computed in the browser (chapter 5).
+
+    Controls: ``log_finetune`` (log10 of the fine-tuning data D_F in characters, 4 to 10),
+    ``log_params`` (log10 of the non-embedding parameters N, 5 to 10) and ``pretraining`` (the
+    row of Hernandez et al. 2021's Table 1: ``text`` or ``mixed``, :data:`scalinglaws.core.transfer.TRANSFER_LAWS`).
+    Shows D_F + D_T against D_F beside the from-scratch diagonal and, as text, D_T = k D_F^α N^β
+    (:func:`~scalinglaws.core.transfer.effective_data_transferred`), the multiplier (D_F + D_T)/D_F
+    (:func:`~scalinglaws.core.transfer.effective_data_multiplier`) and the share D_T/(D_F + D_T)
+    (:func:`~scalinglaws.core.transfer.fraction_from_transfer`). The constants are interpolated from
+    the law objects, which are NOT verified against the paper; the caption and the text say so.
+    """
+    d_f, n = _positive(finetune_chars, "finetune_chars"), _positive(params, "params")
+    default, laws = tr.get_transfer_law(law), tr.TRANSFER_LAWS
+    if laws.get(default.name) is not default:
+        raise InputError(f"law must be one of {', '.join(laws)}, got {default.name!r}")
+    lo_f = min(TRANSFER_LOG_FINETUNE[0], math.log10(d_f))
+    hi_f = max(TRANSFER_LOG_FINETUNE[1], math.log10(d_f))
+    hi_n = max(TRANSFER_LOG_PARAMS[1], math.log10(n))
+    controls = [
+        _slider(
+            "log_finetune",
+            "Fine-tuning data D_F: log₁₀ of characters",
+            math.log10(d_f),
+            *TRANSFER_LOG_FINETUNE,
+            0.01,
+        ),
+        _slider(
+            "log_params",
+            "Model size N: log₁₀ of non-embedding parameters",
+            math.log10(n),
+            *TRANSFER_LOG_PARAMS,
+            0.01,
+        ),
+        alt.param(
+            name="pretraining",
+            value=default.name,
+            bind=alt.binding_select(
+                options=list(laws),
+                labels=[_transfer_label(v) for v in laws.values()],
+                name="Pre-trained on",
+            ),
+        ),
+    ]
+    consts = {
+        "k": _choose("pretraining", {key: _lit(v.k, f"{key}.k") for key, v in laws.items()}),
+        "al": _choose(
+            "pretraining", {key: _lit(v.alpha, f"{key}.alpha") for key, v in laws.items()}
+        ),
+        "be": _choose("pretraining", {key: _lit(v.beta, f"{key}.beta") for key, v in laws.items()}),
+        "N": "pow(10, log_params)",
+    }
+    d_t = "exp(log(datum.k) + datum.al * log(datum.DF) + datum.be * log(datum.N))"
+    at = consts | {
+        "DF": "pow(10, log_finetune)",
+        "DT": d_t,
+        "DE": "datum.DF + datum.DT",
+        "mult": "datum.DE / datum.DF",
+        "frac": "datum.DT / datum.DE",
+        "own": "datum.DF / datum.DE",
+    }
+    # the y axis reaches the largest effective data any setting of the controls gives
+    top = max(float(tr.effective_data(10**hi_f, 10**hi_n, v)) for v in laws.values())
+    x = alt.X(
+        "DF:Q",
+        scale=alt.Scale(type="log", nice=False),
+        **_decade_axis(math.floor(lo_f), math.ceil(hi_f), "Fine-tuning data D_F (characters)"),
+    )
+    y = alt.Y(
+        "DE:Q",
+        scale=alt.Scale(type="log", nice=False),
+        **_decade_axis(
+            math.floor(lo_f), math.ceil(math.log10(top)), "Effective data D_F + D_T (characters)"
+        ),
+    )
+    kinds = ["pre-trained, then fine-tuned: D_F + D_T", "from scratch: D_F"]
+    color = alt.Color(
+        "kind:N",
+        title=None,
+        scale=alt.Scale(domain=kinds, range=list(charts.PALETTE[:2])),
+        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=600),
+    )
+    grid = alt.sequence(lo_f, hi_f + 0.001, 0.05, as_="lf")
+    curves = _calc(alt.Chart(grid), consts | {"DF": "pow(10, datum.lf)", "DT": d_t})
+    curves = curves.transform_calculate(tuned="datum.DF + datum.DT", scratch="datum.DF")
+    curves = curves.transform_fold(["tuned", "scratch"], as_=["key", "DE"]).transform_calculate(
+        kind=f"datum.key == 'tuned' ? {json.dumps(kinds[0])} : {json.dumps(kinds[1])}"
+    )
+    curves = curves.mark_line().encode(x=x, y=y, color=color)
+    point = _calc(alt.Chart(_one_row()), at).mark_point(
+        size=80, filled=True, color=charts.PALETTE[0]
+    )
+    plot = alt.layer(curves, point.encode(x=x, y=y)).properties(width=_PANEL_WIDTH, height=260)
+    _f = _Numbers()
+    which = _choose(
+        "pretraining", {key: json.dumps(f"Pre-trained on {v.label}") for key, v in laws.items()}
+    )
+    lines = [
+        _f.line("D_F = {DF} characters, N = {N} non-embedding parameters"),
+        _f.line("Effective data transferred D_T = {DT} characters"),
+        _f.line("Effective-data multiplier (D_F + D_T) / D_F = {mult}×"),
+        _f.line("Share of the effective data from pre-training D_T / (D_F + D_T) = {frac}"),
+        _f.line("Share from the fine-tuning data itself D_F / (D_F + D_T) = {own}"),
+        which,
+        json.dumps("(its k, α and β are NOT verified against the paper)"),
+    ]
+    text = _text_panel(_calc(alt.Chart(_one_row()), at), _f, lines)
+    chart = alt.vconcat(plot, text).add_params(*controls)
+    return charts.figure(
+        chart,
+        title="Calculator: what pre-training is worth in fine-tuning data",
+        caption=(
+            "Drag the fine-tuning data and the model size, and pick what the model was pre-trained "
+            "on: the effective data transferred D_T = k D_F^α N^β of Hernandez et al. 2021 (Eq. 1.1; "
+            "D_F in characters of Python, N non-embedding parameters) is the extra Python a model of "
+            "the same size trained from scratch would need to match the fine-tuned one. Caveats: the "
+            "constants are NOT verified against the paper (its Table 1 was not read; α and β come "
+            "from two secondary notes, k from one), and the law holds only in the low-data regime, "
+            f"D_F at most {tr.LOW_DATA_FRACTION:.0%} of the data that would saturate the model, which "
+            "the calculator does not check. Computed in your browser."
+        ),
+        alt=(
+            "Interactive calculator: the effective data of a pre-trained, fine-tuned model against "
+            "the fine-tuning data, above the from-scratch diagonal and approaching it as the "
+            "fine-tuning data grow, the chosen point marked; text lines give D_T, the effective-data "
+            "multiplier and the shares of the effective data supplied by pre-training and by the "
+            "fine-tuning data."
         ),
     )

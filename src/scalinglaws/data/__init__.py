@@ -31,6 +31,8 @@ __all__ = [
     "load",
     "PORIAN_LABELS",
     "GADRE_EVAL_SETS",
+    "DCLM_DATASETS",
+    "GOYAL_BUCKETS",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -251,6 +253,57 @@ COLUMNS: dict[str, dict[str, dict[str, str]]] = {
             "avg_tokens_used": "output tokens used per problem",
         },
     },
+    "dclm_curation": {
+        "runs": {
+            "run": "evaluation file name without 'evaluation_' and '_heavy.json'",
+            "dataset_name": "training set as named in the model JSON / file name",
+            "dataset": "short label of the training set (DCLM_DATASETS), e.g. DCLM-Baseline, C4",
+            "scale": "400M-1x, 1B-1x, 1B-5x, 7B-1x, 7B-2x (size and Chinchilla multiple); "
+            "'DCLM-7B (2.6T)' for the released model",
+            "arch": "open_lm architecture (d=1024_l=24_h=8, open_lm_1b[_swiglutorch], open_lm_7b[...])",
+            "params": "N, total parameters (model JSON, else the architecture's count)",
+            "tokens": "D, training tokens (model JSON or file name; NaN for the released DCLM-7B)",
+            "flops": "C = 6 N D (FLOP)",
+            "lr": "peak learning rate (NaN if not recorded)",
+            "wd": "weight decay (NaN if not recorded)",
+            "seed": "training seed (NaN if not recorded)",
+            "standard": "bool: the standard recipe of its scale (lr 3e-3 / wd 0.033 up to 1B, "
+            "lr 3e-4 / wd 0.33 at 7B), the recipe shared by most training sets",
+            "core_v1": "stored Core_v1 (fraction; centered accuracy over the 22 CORE tasks, v1 "
+            "baselines)",
+            "core_v2": "stored Core_v2 (fraction; v2 baselines, the repository's current 'Core')",
+            "extended_v1": "stored Extended_v1 (fraction; NaN where stored as 'N/A')",
+            "extended_v2": "stored Extended_v2 (fraction; NaN where stored as 'N/A')",
+            "mmlu": "MMLU 5-shot accuracy (icl mmlu_fewshot, fraction)",
+        },
+        "task_scores": {
+            "run": "run id (as in runs)",
+            "task": "LLM-Foundry task (eval_metrics.icl key)",
+            "accuracy": "score in [0, 1] (accuracy or exact match)",
+        },
+        "tasks": {
+            "task": "task name (53 = the EXTENDED list)",
+            "category": "task category",
+            "task_type": "multiple choice, language modeling, ...",
+            "n_shots": "in-context examples",
+            "n_datapoints": "number of examples",
+            "baseline_v1": "random-guess accuracy, v1 meta file (fraction)",
+            "baseline_v2": "random-guess accuracy, v2 meta file (fraction; the repository's current)",
+            "core": "bool: one of the 22 low-variance CORE tasks",
+        },
+    },
+    "goyal_data_filtering": {
+        "pools": {
+            "fit": "utility (the paper's effective-utility law) or data (effective-data baseline)",
+            "bucket": "T-MARS bucket key, e.g. tmars_top0to10p",
+            "label": "Top 10%, Top 10%-20%, Top 20%-30%, Top 30%-40%, Random 25% of top 40%",
+            "b": "utility exponent b (dimensionless, negative; the paper's utility is -b)",
+            "tau": "half-life of the utility (repetitions over the bucket)",
+            "a": "scale on samples seen (samples enter as a n / 1e5)",
+            "d": "irreducible ImageNet-1k zero-shot error (fraction; NaN where not stored)",
+            "samples_per_bucket": "samples in one bucket (12.8M; all_paths_128.py)",
+        }
+    },
 }
 
 DEFAULT_TABLE = {
@@ -264,6 +317,8 @@ DEFAULT_TABLE = {
     "pythia_evals": "evals",
     "pythia_fewshot": "zero_shot_1b",
     "o1_aime_reconstruction": "majority_vote",
+    "dclm_curation": "runs",
+    "goyal_data_filtering": "pools",
 }
 
 #: Porian et al. experiment labels derived from (hparams, warmup, decay, param_count); dataset and
@@ -307,6 +362,62 @@ PYTHIA_PARAMS = {
     "12b": 12e9,
 }
 PYTHIA_TOKENS_PER_STEP = 2_097_152  # batch 1024 x 2048 tokens (Biderman et al. 2023, Sec. 2)
+
+#: DCLM training sets: ``dataset_name`` -> short label (dclm_curation PROVENANCE.md; "DFN filter"
+#: is the repository's ``dfn_10_mean_0.71...``, "GPT-3 approx." its ``gpt3_hq`` reference set).
+DCLM_DATASETS: dict[str, str] = {
+    "c4_original": "C4",
+    "dolma_v1_no_resample": "Dolma v1",
+    "rpj_original": "RedPajama",
+    "rw_original": "RefinedWeb",
+    "fineweb_edu_sample_350BT": "FineWeb-Edu",
+    "dfn_10_mean_0.71_2048_baebdddd": "DFN filter",
+    "cc_v4_resiliparse_rw_v2_bff1shards_shard_3_OH_eli5_vs_rw_v2_bigram_200k_train_0.1": (
+        "BFF dedup, 1 shard"
+    ),
+    "cc_v4_resiliparse_rw_v2_bff_minngram20_10shards_shard3_OH_eli5_vs_rw_v2_bigram_200k_train_0.1": (
+        "BFF dedup, 10 shards"
+    ),
+    "cc_v4_resiliparse_rw_v2_bff_minngram20_32shards_shard3_OH_eli5_vs_rw_v2_bigram_200k_train_0.1": (
+        "BFF dedup, 32 shards"
+    ),
+    "fasttext_openhermes_reddit_eli5_vs_rw_v2_bigram_200k_train_minhash.b15.r93_substr": (
+        "MinHash + substring dedup"
+    ),
+    "rw_v2_cc_v3_f0.15_resiliparse_fasttext_openhermes_reddit_eli5_vs_rw_v2_bigram_200k_train_0.1": (
+        "DCLM-Baseline"
+    ),
+    "rw_v2_cc_v3_f0.15_resiliparse_fasttext_openhermes_reddit_eli5_vs_rw_v2_bigram_200k_train_0.2": (
+        "fastText top 20%"
+    ),
+    "rw_v2_cc_v3_f0.15_resiliparase_fasttext_gpt3_hq_vs_rw_v2_bigram_200k_train_0.1": (
+        "fastText ref. GPT-3 approx."
+    ),
+    "rw_v2_cc_v3_f0.15_resiliparase_fasttext_openwebtext2_vs_rw_v2_bigram_200k_train_0.1": (
+        "fastText ref. OpenWebText2"
+    ),
+    "rw_v2_cc_v3_f0.15_resiliparase_fasttext_wiki_vs_rw_v2_bigram_200k_train_0.1": (
+        "fastText ref. Wikipedia"
+    ),
+}
+#: Total parameters of DCLM's architectures and the size label of each (PROVENANCE "Scales").
+_DCLM_ARCH = {
+    "d=1024_l=24_h=8": (411_616_256, "400M"),
+    "open_lm_1b": (1_439_795_200, "1B"),
+    "open_lm_1b_swiglutorch": (1_439_795_200, "1B"),
+    "open_lm_7b": (6_889_410_560, "7B"),
+    "open_lm_7b_swiglutorch": (6_889_410_560, "7B"),
+}
+#: Goyal et al.'s T-MARS buckets -> display names (all_paths_128.py ``alt_name``); each bucket holds
+#: 12.8M image-text pairs (``samples_per_epoch_dict``).
+GOYAL_BUCKETS: dict[str, str] = {
+    "tmars_top0to10p": "Top 10%",
+    "tmars_top10to20p": "Top 10%-20%",
+    "tmars_top20to30p": "Top 20%-30%",
+    "tmars_top30to40p": "Top 30%-40%",
+    "tmars_top0to40p_random25p": "Random 25% of top 40%",
+}
+GOYAL_SAMPLES_PER_BUCKET = 12_800_000
 
 _OBS_FILES = {
     "base": "base_llm_benchmark_eval.csv",
@@ -391,6 +502,12 @@ def _needed_files(name: str, table: str, all_files: list[str]) -> list[str]:
         return [_OBS_FILES[table]]
     if name == "o1_aime_reconstruction":
         return [f"results_log_{table}.json"]
+    if name == "dclm_curation":
+        if table == "tasks":
+            return [f for f in all_files if f.startswith("eval/")]
+        return [f for f in all_files if f.startswith("exp_data/")]
+    if name == "goyal_data_filtering":
+        return ["results/parameter_values.jsonl"]
     if name == "pythia_fewshot":
         folder = "/zero-shot/" if table == "zero_shot_1b" else "/five-shot/"
         return [f for f in all_files if folder in f]
@@ -698,6 +815,115 @@ def _o1(table: str, paths: dict[str, Path]) -> pd.DataFrame:
     return df
 
 
+def _dclm_hparams(run: str, model: dict | None) -> dict[str, float]:
+    """lr, wd, seed, tokens, Chinchilla multiple from the model JSON, else from the file name."""
+    if model is not None:
+        h = model["hyperparameters"]
+        keys = ("lr", "wd", "seed", "tokens", "chinchilla_multiplier")
+        return {k: float(h.get(k, np.nan)) for k in keys}
+    out = dict.fromkeys(("lr", "wd", "seed", "tokens", "chinchilla_multiplier"), np.nan)
+    fields = dict(re.findall(r"-(lr|wd|seed|tokens|mult)=([0-9a-zp.e-]+?)(?=-|$)", run))
+    names = {"mult": "chinchilla_multiplier"}
+    for k, v in fields.items():
+        out[names.get(k, k)] = float(v.replace("p", "."))
+    return out
+
+
+def _dclm(table: str, paths: dict[str, Path]) -> pd.DataFrame:
+    if table == "tasks":
+        agg = json.loads(paths["eval/additional_aggregation.json"].read_text(encoding="utf-8"))
+        v1 = pd.read_csv(paths["eval/eval_meta_data_v1.csv"])
+        v2 = pd.read_csv(paths["eval/eval_meta_data.csv"])
+        if list(v1["Eval Task"]) != list(v2["Eval Task"]):
+            raise DataError("dclm_curation: the v1 and v2 meta files list different tasks")
+        return pd.DataFrame(
+            {
+                "task": v2["Eval Task"],
+                "category": v2["Task Category"],
+                "task_type": v2["Task Type"],
+                "n_shots": v2["#shots"].astype("int64"),
+                "n_datapoints": v2["#datapoints"].astype("int64"),
+                "baseline_v1": v1["Random baseline"].astype("float64") / 100.0,  # in percent
+                "baseline_v2": v2["Random baseline"].astype("float64") / 100.0,
+                "core": v2["Eval Task"].isin(agg["low_variance_datasets"]),
+            }
+        )
+    models = {}
+    for rel, p in paths.items():
+        if rel.startswith("exp_data/models/"):
+            m = json.loads(p.read_text(encoding="utf-8"))
+            models[m["uuid"]] = m
+    rows = []
+    for rel in sorted(r for r in paths if r.startswith("exp_data/evals/")):
+        e = json.loads(paths[rel].read_text(encoding="utf-8"))
+        run = re.fullmatch(r"exp_data/evals/evaluation_(.+?)(?:_heavy)?\.json", rel).group(1)
+        icl = e["eval_metrics"]["icl"]
+        if table == "task_scores":
+            rows += [{"run": run, "task": t, "accuracy": float(v)} for t, v in icl.items()]
+            continue
+        model = models.get(e.get("model_uuid"))
+        params, size = _DCLM_ARCH[e["model"]]
+        if model is not None:
+            params = int(model["hyperparameters"]["params"])
+        h = _dclm_hparams(run, model)
+        ds_name = model["dataset_name"] if model else run.split("-" + e["model"] + "-")[0]
+        if rel.endswith("open_lm_dclm_7b_8k.json"):
+            ds_name, scale = "DCLM-7B release", "DCLM-7B (2.6T)"
+        else:
+            scale = f"{size}-{h['chinchilla_multiplier']:g}x"
+        std_lr = (3e-4, 0.33) if size == "7B" else (3e-3, 0.033)
+        rows.append(
+            {
+                "run": run,
+                "dataset_name": ds_name,
+                "dataset": DCLM_DATASETS.get(ds_name, ds_name),
+                "scale": scale,
+                "arch": e["model"],
+                "params": float(params),
+                "tokens": h["tokens"],
+                "flops": 6.0 * params * h["tokens"],
+                "lr": h["lr"],
+                "wd": h["wd"],
+                "seed": h["seed"],
+                "standard": bool(np.isclose(h["lr"], std_lr[0]) and np.isclose(h["wd"], std_lr[1])),
+                **{
+                    f"{k.lower()}": pd.to_numeric(e[k], errors="coerce")
+                    for k in ("Core_v1", "Core_v2", "Extended_v1", "Extended_v2")
+                },
+                "mmlu": float(icl["mmlu_fewshot"]),
+            }
+        )
+    df = pd.DataFrame(rows, columns=list(COLUMNS["dclm_curation"][table]))
+    if table == "runs":
+        for c in ("core_v1", "core_v2", "extended_v1", "extended_v2"):
+            df[c] = df[c].astype("float64")
+    return df
+
+
+def _goyal(table: str, paths: dict[str, Path]) -> pd.DataFrame:
+    rows = []
+    lines = paths["results/parameter_values.jsonl"].read_text(encoding="utf-8").splitlines()
+    for line in lines:
+        rec = json.loads(line)
+        fit = rec["id"].rsplit("_", 1)[1]  # tmars_imagenet1k_utility / _data
+        for i, bucket in enumerate(rec["names"]):
+            rows.append(
+                {
+                    "fit": fit,
+                    "bucket": bucket,
+                    "label": GOYAL_BUCKETS[bucket],
+                    "b": float(rec["b_values"][i]),
+                    "tau": float(rec["c_values"][i]),
+                    "a": float(rec["a_values"][i]),
+                    "d": float(rec.get("d_value", np.nan)),
+                    "samples_per_bucket": float(GOYAL_SAMPLES_PER_BUCKET),
+                }
+            )
+    df = pd.DataFrame(rows, columns=list(COLUMNS["goyal_data_filtering"]["pools"]))
+    order = {"utility": 0, "data": 1}
+    return df.sort_values("fit", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
+
+
 _PARSERS = {
     "chinchilla_epoch_svg": _chinchilla,
     "porian_compute_optimal": _porian,
@@ -709,4 +935,6 @@ _PARSERS = {
     "pythia_evals": _pythia,
     "pythia_fewshot": _pythia_fewshot,
     "o1_aime_reconstruction": _o1,
+    "dclm_curation": _dclm,
+    "goyal_data_filtering": _goyal,
 }

@@ -26,6 +26,9 @@ __all__ = [
     "metric_curves",
     "overtraining_prediction",
     "data_wall",
+    "curation_table",
+    "curation_lines",
+    "pool_accuracy",
 ]
 
 
@@ -571,5 +574,174 @@ def data_wall(
             "from about a billion tokens in the early 2010s to over ten trillion in 2024; a blue trend line with a "
             "widening band continues upward and crosses a red horizontal band between 100 and 1000 trillion tokens "
             "around the end of the decade, where an orange bar marks the projected year of full use."
+        ),
+    )
+
+
+def curation_table(comparison: pd.DataFrame) -> Any:
+    """CORE of each training set at one scale and its gap to the reference set, as an HTML table.
+
+    ``comparison`` from :func:`scalinglaws.analyses.curation.compare_datasets` (fractions; shown x 100
+    like the paper)."""
+    need = {"dataset", "core", "diff", "diff_lo", "diff_hi", "separated"}
+    if not need <= set(comparison.columns):
+        raise InputError("comparison must come from curation.compare_datasets()")
+    ref = comparison.loc[comparison["diff_lo"] == comparison["diff_hi"], "dataset"].iloc[0]
+    show = comparison.assign(
+        core=100 * comparison["core"],
+        diff=100 * comparison["diff"],
+        ci=[
+            "–" if lo == hi else f"[{100 * lo:.1f}, {100 * hi:.1f}]"
+            for lo, hi in zip(comparison["diff_lo"], comparison["diff_hi"], strict=True)
+        ],
+    )
+    return charts.table(
+        show,
+        columns={
+            "dataset": "Training set",
+            "core": "CORE (×100)",
+            "diff": f"Behind {ref} (CORE points)",
+            "ci": "95% interval (bootstrap over tasks)",
+            "separated": "Interval excludes 0",
+        },
+        formats={"core": "{:.1f}", "diff": "{:.1f}"},
+    )
+
+
+def curation_lines(lines: pd.DataFrame, multiplier: Mapping[str, Any]) -> charts.Figure:
+    """CORE against training compute for two training sets, their straight lines in log C, and the
+    compute the worse set needs to reach the better one's CORE at the largest common scale.
+
+    ``lines`` from :func:`scalinglaws.analyses.curation.core_lines`, ``multiplier`` from
+    :func:`~scalinglaws.analyses.curation.filtering_compute_multiplier` for the same two sets.
+    """
+    need = {"dataset", "flops", "core", "slope", "intercept"}
+    if not need <= set(lines.columns) or not {"value", "better", "worse", "flops"} <= set(
+        multiplier
+    ):
+        raise InputError(
+            "lines and multiplier must come from curation.core_lines() and "
+            "curation.filtering_compute_multiplier()"
+        )
+    m, c_max = float(multiplier["value"]), float(multiplier["flops"])
+    x_end = c_max * (m if np.isfinite(m) and m > 1 else 1.0)
+    grid = np.geomspace(lines["flops"].min(), x_end, 30)
+    fits = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "dataset": ds,
+                    "flops": grid,
+                    "core": 100
+                    * (
+                        _sig(g["intercept"].iloc[0], 4)
+                        + _sig(g["slope"].iloc[0], 4) * np.log10(grid)
+                    ),
+                }
+            )
+            for ds, g in lines.groupby("dataset", sort=False)
+        ],
+        ignore_index=True,
+    )
+    pts = lines.assign(core=100 * lines["core"])
+    x = charts.log_x("flops", "Training compute C = 6ND (FLOP)", data=fits)
+    y = alt.Y("core:Q", title="CORE (centered accuracy ×100)", scale=alt.Scale(zero=False))
+    color = alt.Color("dataset:N", title=None, legend=alt.Legend(orient="top"))
+    fit_lines = alt.Chart(fits).mark_line(strokeDash=[5, 3]).encode(x=x, y=y, color=color)
+    dots = (
+        alt.Chart(pts)
+        .mark_point(filled=True, size=60)
+        .encode(
+            x="flops:Q",
+            y="core:Q",
+            color=color,
+            tooltip=["dataset", "scale", alt.Tooltip("core:Q", format=".1f")],
+        )
+    )
+    b = lines[lines["dataset"] == multiplier["better"]]
+    target = 100 * (_sig(b["intercept"].iloc[0], 4) + _sig(b["slope"].iloc[0], 4) * np.log10(c_max))
+    reach = pd.DataFrame({"x0": [c_max], "x1": [x_end], "y": [target]})
+    arrow = (
+        alt.Chart(reach)
+        .mark_rule(color="#555555", strokeWidth=2)
+        .encode(x="x0:Q", x2="x1:Q", y="y:Q")
+    )
+    ident = "" if multiplier.get("identified") else " The reading is not identified (see text)."
+    return charts.figure(
+        charts.layer(fit_lines, dots, arrow),
+        title="What filtering is worth in compute",
+        caption=(
+            f"CORE of {multiplier['better']} and {multiplier['worse']} at 412M, 1.4B and 6.9B parameters "
+            "(20 tokens per parameter, the same recipe; dots) and straight lines in log compute "
+            f"(dashed). The grey bar runs from {c_max:.2g} FLOP to where the {multiplier['worse']} "
+            f"line reaches the {multiplier['better']} line's CORE there: {m:.2g}× the compute.{ident}"
+        ),
+        alt=(
+            "Chart of CORE score against training compute on a log axis. Two sets of three points rise "
+            "almost in parallel along dashed straight lines, the better-filtered set higher at every "
+            "scale; a grey horizontal bar from the largest run to the lower line shows the extra "
+            "compute the lower set needs to match."
+        ),
+    )
+
+
+def pool_accuracy(curves: pd.DataFrame, switches: pd.DataFrame) -> charts.Figure:
+    """Predicted ImageNet zero-shot accuracy of the nested CLIP data pools against samples seen, with
+    the budgets where the best pool changes (Goyal et al.'s fitted law; CLIP, not a language model).
+
+    ``curves`` from :func:`scalinglaws.analyses.curation.pool_curves`, ``switches`` from
+    :func:`~scalinglaws.analyses.curation.pool_crossovers`.
+    """
+    if not {"samples", "pool", "accuracy"} <= set(curves.columns) or "samples" not in switches:
+        raise InputError(
+            "curves and switches must come from curation.pool_curves() and "
+            "curation.pool_crossovers()"
+        )
+    df = curves.assign(accuracy=100 * curves["accuracy"].round(6))
+    x = charts.log_x("samples", "Samples seen (image-text pairs)", data=df)
+    y = alt.Y("accuracy:Q", title="Predicted ImageNet zero-shot accuracy (%)")
+    pools = list(dict.fromkeys(df["pool"]))
+    lines = (
+        alt.Chart(df)
+        .mark_line()
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "pool:N", title="Pool (T-MARS rank)", sort=pools, legend=alt.Legend(orient="top")
+            ),
+            tooltip=[
+                "pool",
+                alt.Tooltip("samples:Q", format=".3~s"),
+                alt.Tooltip("accuracy:Q", format=".1f"),
+            ],
+        )
+    )
+    sw = switches.assign(
+        label=[
+            f"{a} → {b}" for a, b in zip(switches["from_pool"], switches["to_pool"], strict=True)
+        ]
+    )
+    rules = (
+        alt.Chart(sw)
+        .mark_rule(color="#888888", strokeDash=[4, 4])
+        .encode(x="samples:Q", tooltip=["label", alt.Tooltip("samples:Q", format=".3~s")])
+    )
+    where = (
+        ", ".join(f"{r.label} at {r.samples:.4g}" for r in sw.itertuples()) or "none in this range"
+    )
+    return charts.figure(
+        charts.layer(lines, rules) if len(sw) else lines,
+        title="CLIP, not a language model: the best data pool widens with compute",
+        caption=(
+            "Goyal et al.'s fitted law for CLIP models on DataComp (T-MARS quality buckets of 12.8M "
+            "image-text pairs, utility halving every tau repetitions): predicted ImageNet zero-shot "
+            "accuracy of the nested pools top 10% to top 40% against samples seen. Dashed rules: where "
+            f"the best pool changes ({where} samples)."
+        ),
+        alt=(
+            "Log-x chart of predicted accuracy against samples seen with four rising curves. The top-10% "
+            "pool is highest at small budgets but flattens early as its few samples repeat; the wider "
+            "pools start lower, keep rising and overtake it one after another at the dashed rules."
         ),
     )

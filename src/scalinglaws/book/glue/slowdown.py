@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from scalinglaws.analyses import curation as cur
 from scalinglaws.analyses import data_constrained, datawall, emergence, overtraining, slowdown
 from scalinglaws.book import (
     Glued,
@@ -24,6 +25,7 @@ from scalinglaws.book import (
     fmt_times,
     glue_all,
 )
+from scalinglaws.core import transfer as xfer
 from scalinglaws.core.laws import DEFAULT_LAW, MUENNIGHOFF_C4, get_law, law_label
 
 __all__ = [
@@ -39,6 +41,11 @@ __all__ = [
     "data_wall",
     "exercise_halving",
     "exercise_exact_match",
+    "curation",
+    "pools",
+    "transfer",
+    "exercise_transfer_half",
+    "exercise_scale_equivalence",
 ]
 
 
@@ -571,4 +578,293 @@ def exercise_exact_match(scores: list[float]) -> Glued:
             "slow_ex2_late": fmt_pct((scores[2] - scores[1]) / (scores[2] - scores[0]), 0),
         },
         {},
+    )
+
+
+def _pts(x: float) -> str:
+    """A CORE fraction as points x 100 with one decimal, like the paper's tables."""
+    return fmt_fixed(100 * x, 1)
+
+
+def curation(
+    wide: pd.DataFrame,
+    comparison: pd.DataFrame,
+    ranks: Mapping[str, Any],
+    multiplier: Mapping[str, Any],
+    *,
+    version: str = cur.CORE_VERSION,
+) -> Glued:
+    """DCLM: CORE recomputed, the 7B comparison, rank transfer and the compute worth of filtering.
+
+    ``wide`` from :func:`scalinglaws.analyses.curation.wide_runs` (with ``version`` baselines),
+    ``comparison`` from :func:`~scalinglaws.analyses.curation.compare_datasets`, ``ranks`` from
+    :func:`~scalinglaws.analyses.curation.rank_transfer`, ``multiplier`` from
+    :func:`~scalinglaws.analyses.curation.filtering_compute_multiplier`. Glues ``slow_cur_*``.
+    """
+    dev = float(np.max(np.abs(wide["core"] - wide[f"core_{version}"])))
+    ref = comparison[comparison["diff"] == 0].iloc[0]
+    others = comparison[comparison["dataset"] != ref["dataset"]]
+    closest = others.loc[others["diff"].idxmin()]
+    n_open = int((~others["separated"]).sum())
+    top = comparison.iloc[0]["dataset"]
+    paper_r = cur.PAPER_PEARSON.get(ranks["small"])
+    old = cur.dataset_core(wide, "7B-1x").mean(axis=1)  # the paper's Table 2 recipe (lr 3e-4)
+    m = multiplier
+    texts = {
+        "slow_cur_nruns": fmt_int(len(wide)),
+        "slow_cur_nsets": fmt_int(wide.loc[wide["standard"], "dataset"].nunique()),
+        "slow_cur_version": version,
+        "slow_cur_ref": str(ref["dataset"]),
+        "slow_cur_ref7": _pts(ref["core"]),
+        "slow_cur_nother": fmt_int(len(others)),
+        "slow_cur_gap_min": _pts(others["diff"].min()),
+        "slow_cur_gap_max": _pts(others["diff"].max()),
+        "slow_cur_closest": str(closest["dataset"]),
+        "slow_cur_closest_gap": _pts(closest["diff"]),
+        "slow_cur_closest_ci": fmt_interval(
+            100 * closest["diff_lo"], 100 * closest["diff_hi"], fmt_fixed, 1
+        ),
+        "slow_cur_rank_n": fmt_int(ranks["n"]),
+        "slow_cur_rank_small": str(ranks["small"]),
+        "slow_cur_rho": fmt_fixed(ranks["spearman"], 2),
+        "slow_cur_rho_ci": fmt_interval(ranks["spearman_lo"], ranks["spearman_hi"], fmt_fixed, 2),
+        "slow_cur_r": fmt_fixed(ranks["pearson"], 2),
+        "slow_cur_r_ci": fmt_interval(ranks["pearson_lo"], ranks["pearson_hi"], fmt_fixed, 2),
+        "slow_cur_rank_nboot": fmt_int(ranks["n_boot"]),
+        "slow_cur_mult_flops": fmt_sig(m["flops"], 2),
+        "slow_cur_maxext": fmt_times(cur.MAX_EXTRAPOLATION, 2),
+        "slow_cur_old_ref": _pts(old[cur.BETTER]),
+        "slow_cur_old_rw": _pts(old[cur.WORSE]),
+    }
+    in_paper = paper_r is not None and ranks["pearson_lo"] <= paper_r <= ranks["pearson_hi"]
+    lo_txt, hi_txt = (fmt_times(v, 2) if np.isfinite(v) else "no bound" for v in (m["lo"], m["hi"]))
+    ci = f"{lo_txt} to {hi_txt}"
+    mult_txt = fmt_times(m["value"], 2) if np.isfinite(m["value"]) else "an unbounded factor"
+    return _glue(
+        texts,
+        {
+            "slow_cur_recompute": (
+                dev < 1e-6,
+                f"agrees with the stored value in every one of the {len(wide)} runs to within 10⁻⁶",
+                f"differs from the stored value by up to {fmt_sig(dev, 2)}: the baselines used "
+                "here are not the ones the stored values were computed with",
+            ),
+            "slow_cur_ref_best": (
+                top == ref["dataset"],
+                f"{ref['dataset']} scores highest",
+                f"{ref['dataset']} is not the best here: {top} scores higher",
+            ),
+            "slow_cur_all_sep": (
+                n_open == 0,
+                "Every one of these gaps has a 95% interval that excludes zero",
+                f"{n_open} of the {len(others)} gaps have a 95% interval that includes zero: with "
+                f"22 tasks, those sets cannot be told apart from {ref['dataset']}",
+            ),
+            "slow_cur_rho_width": (
+                ranks["spearman_hi"] - ranks["spearman_lo"] > 0.3,
+                "The interval is wide: the small runs get the broad order right, not every place",
+                "The interval is narrow: the small runs predict the order well",
+            ),
+            "slow_cur_r_paper": (
+                in_paper,
+                f"DCLM's own Pearson correlation at this scale, {paper_r}, lies inside that interval "
+                "(its ten curation methods are not exactly the sets stored here)"
+                if paper_r is not None
+                else "DCLM prints no correlation for this scale",
+                f"DCLM's own Pearson correlation at this scale, {paper_r}, lies outside that "
+                "interval; its ten methods are not the sets stored here"
+                if paper_r is not None
+                else "DCLM prints no correlation for this scale",
+            ),
+            "slow_cur_mult": (
+                bool(m["identified"]),
+                f"{m['worse']} would need {mult_txt} the compute (95% interval {ci}) to reach "
+                f"{m['better']}'s CORE at {fmt_sig(m['flops'], 2)} FLOP",
+                f"The data do not pin this factor down ({mult_txt}, 95% interval {ci}): the lines "
+                "either do not separate or the reading lies more than "
+                f"{cur.MAX_EXTRAPOLATION:g}× beyond the largest run",
+            ),
+        },
+    )
+
+
+def pools(curves: pd.DataFrame, switches: pd.DataFrame) -> Glued:
+    """Goyal et al.'s pools: the best pool at the smallest and largest budget and where it changes.
+
+    ``curves`` from :func:`scalinglaws.analyses.curation.pool_curves`, ``switches`` from
+    :func:`~scalinglaws.analyses.curation.pool_crossovers` over the same range. Glues ``slow_pool_*``.
+    """
+    best = cur.best_pools(curves)
+    first, last = best.iloc[0], best.iloc[-1]
+    k = best["k"].to_numpy()
+    widens = bool(np.all(np.diff(k) >= 0) and k[-1] > k[0])
+    moves = "; ".join(
+        f"from {r.from_pool.lower()} to {r.to_pool.lower()} at {fmt_sig(r.samples, 2)} samples"
+        for r in switches.itertuples()
+    )
+    widest = curves["k"].max()
+    return _glue(
+        {
+            "slow_pool_lo": fmt_sig(first["samples"], 2),
+            "slow_pool_hi": fmt_sig(last["samples"], 2),
+            "slow_pool_first": str(first["pool"]).lower(),
+            "slow_pool_last": str(last["pool"]).lower(),
+            "slow_pool_acc_first": fmt_pct(first["accuracy"], 1),
+            "slow_pool_acc_last": fmt_pct(last["accuracy"], 1),
+        },
+        {
+            "slow_pool_widen": (
+                widens,
+                "widens as compute grows",
+                "does not simply widen as compute grows",
+            ),
+            "slow_pool_moves": (
+                len(switches) > 0,
+                f"The best pool moves {moves}",
+                "One pool is best across the whole range",
+            ),
+            "slow_pool_widest": (
+                bool((best["k"] == widest).any()),
+                f"The widest pool, top {10 * widest}%, becomes the best within this range",
+                f"The widest pool, top {10 * widest}%, is never the best up to "
+                f"{fmt_sig(last['samples'], 2)} samples: its weakest bucket costs more than repetition does",
+            ),
+        },
+    )
+
+
+def _share(x: float) -> str:
+    """A share in (0, 1) as a percentage that never rounds to 0% or 100%."""
+    if x >= 0.999:
+        return "more than 99.9%"
+    if x < 0.001:
+        return "less than 0.1%"
+    return fmt_pct(x, 1)
+
+
+def _size(n: float) -> str:
+    """A model size as people write it: ``405M``, ``10B`` (three significant digits)."""
+    return f"{n / 1e9:.3g}B" if n >= 1e9 else f"{n / 1e6:.3g}M"
+
+
+def transfer(finetune_chars: float, params: float, *, more: float = 100.0) -> Glued:
+    """Hernandez et al. 2021's transfer law at the chapter's example, and Ibrahim et al. 2024's
+    continued pre-training facts (:mod:`scalinglaws.core.transfer`).
+
+    ``finetune_chars`` (D_F, characters) and ``params`` (non-embedding N): the example point;
+    ``more``: the factor on D_F of the "with more fine-tuning data" sentence. Glues the constants of
+    both rows of Table 1 (``slow_tr_k, slow_tr_alpha, slow_tr_beta, slow_tr_mix_*``; NOT verified
+    against the paper, which the prose says), the low-data bound ``slow_tr_low``, the factors per
+    decade ``slow_tr_dec_df, slow_tr_dec_n``, the scale equivalence ``slow_tr_equiv*``, the
+    example ``slow_tr_df, slow_tr_n, slow_tr_dt, slow_tr_mult, slow_tr_frac, slow_tr_more,
+    slow_tr_mult_more``, the claims ``slow_tr_more_falls, slow_tr_mix_cmp`` and
+    ``slow_cpt_small, slow_cpt_big, slow_cpt_replay_weak, slow_cpt_replay_strong``.
+    """
+    text, mix = xfer.TEXT_TO_PYTHON, xfer.MIXED_TO_PYTHON
+    d_t = xfer.effective_data_transferred(finetune_chars, params, text)
+    mult = xfer.effective_data_multiplier(finetune_chars, params, text)
+    mult_more = xfer.effective_data_multiplier(finetune_chars * more, params, text)
+    mix_dt = xfer.effective_data_transferred(finetune_chars, params, mix)
+    mix_mult = xfer.effective_data_multiplier(finetune_chars, params, mix)
+    n_factor, d_quoted = xfer.QUOTED_SCALE_EQUIVALENCE
+    small, big = xfer.IBRAHIM_MODEL_SIZES
+    texts = {
+        "slow_tr_k": fmt_sig(text.k, 2, sci_above=1e4),
+        "slow_tr_alpha": fmt_sig(text.alpha, 2),
+        "slow_tr_beta": fmt_sig(text.beta, 2),
+        "slow_tr_mix_k": fmt_sig(mix.k, 2, sci_above=1e4),
+        "slow_tr_mix_alpha": fmt_sig(mix.alpha, 2),
+        "slow_tr_mix_beta": fmt_sig(mix.beta, 2),
+        "slow_tr_low": fmt_pct(xfer.LOW_DATA_FRACTION, 0),
+        "slow_tr_dec_df": _times_round(10**text.alpha, 3),
+        "slow_tr_dec_n": _times_round(10**text.beta, 3),
+        "slow_tr_equiv_n": f"{n_factor:g}×",
+        "slow_tr_equiv": _times_round(xfer.finetune_equivalent_of_scale(n_factor, text), 2),
+        "slow_tr_equiv_quoted": f"{d_quoted:g}×",
+        "slow_tr_df": _round(finetune_chars, 2),
+        "slow_tr_n": _round(params, 2),
+        "slow_tr_dt": _round(d_t, 2),
+        "slow_tr_mult": _times_round(mult, 2),
+        "slow_tr_frac": _share(xfer.fraction_from_transfer(finetune_chars, params, text)),
+        "slow_tr_more": f"{more:g}×",
+        "slow_tr_mult_more": _times_round(mult_more, 2),
+        "slow_cpt_small": _size(small),
+        "slow_cpt_big": _size(big),
+        "slow_cpt_replay_weak": fmt_pct(xfer.IBRAHIM_REPLAY["weak"], 0),
+        "slow_cpt_replay_strong": fmt_pct(xfer.IBRAHIM_REPLAY["strong"], 0),
+    }
+    mix_numbers = (
+        f"D_T = {_round(mix_dt, 2)} characters, a multiplier of {_times_round(mix_mult, 2)}"
+    )
+    return _glue(
+        texts,
+        {
+            "slow_tr_more_falls": (
+                mult_more < mult,
+                f"falls to {_times_round(mult_more, 2)}: pre-training is worth most where the "
+                "target data are scarce",
+                f"does not fall ({_times_round(mult_more, 2)})",
+            ),
+            "slow_tr_mix_cmp": (
+                mix_dt > d_t,
+                f"Pre-training on the mixture with code transfers more at the same point "
+                f"({mix_numbers}): code in the pre-training mix, closer to the target, "
+                "transfers better",
+                f"Pre-training on the mixture with code transfers less at the same point "
+                f"({mix_numbers})",
+            ),
+        },
+    )
+
+
+def exercise_transfer_half(params: float) -> Glued:
+    """Exercise on the fine-tuning data at which pre-training supplies half the effective data
+    (D_T = D_F), for both rows of Table 1 at ``params`` non-embedding parameters:
+    ``slow_trx_half_text, slow_trx_half_mixed, slow_trx_half_ratio`` and the claim
+    ``slow_trx_half_cmp``."""
+    half = {
+        name: xfer.finetune_chars_for_fraction(0.5, params, name) for name in xfer.TRANSFER_LAWS
+    }
+    ratio = half["mixed"] / half["text"]
+    return _glue(
+        {
+            "slow_trx_half_text": _round(half["text"], 2),
+            "slow_trx_half_mixed": _round(half["mixed"], 2),
+            "slow_trx_half_ratio": _times_round(ratio, 2),
+        },
+        {
+            "slow_trx_half_cmp": (
+                ratio > 1,
+                "The mixture with code keeps supplying at least half the effective data up to "
+                f"{_times_round(ratio, 2)} more fine-tuning data than text alone: at this model size "
+                "its larger k outweighs its smaller α",
+                "Text alone keeps supplying at least half the effective data up to "
+                f"{_times_round(1 / ratio, 2)} more fine-tuning data than the mixture with code: at "
+                "this model size the mixture's smaller α outweighs its larger k",
+            )
+        },
+    )
+
+
+def exercise_scale_equivalence(factor: float = 10.0) -> Glued:
+    """Exercise on how much fine-tuning data adds as much D_T as ``factor`` times the parameters:
+    ``slow_trx_factor, slow_trx_equiv_text, slow_trx_equiv_mixed`` and the claim
+    ``slow_trx_equiv_cmp``."""
+    eq = {name: xfer.finetune_equivalent_of_scale(factor, name) for name in xfer.TRANSFER_LAWS}
+    return _glue(
+        {
+            "slow_trx_factor": f"{factor:g}×",
+            "slow_trx_equiv_text": _times_round(eq["text"], 2),
+            "slow_trx_equiv_mixed": _times_round(eq["mixed"], 2),
+        },
+        {
+            "slow_trx_equiv_cmp": (
+                eq["mixed"] > eq["text"],
+                "After pre-training on the mixture, fine-tuning data are the *weaker* substitute "
+                "for parameters: its smaller α makes each extra character of Python add less "
+                "D_T, while β is the same",
+                "After pre-training on the mixture, fine-tuning data are the stronger substitute "
+                "for parameters",
+            )
+        },
     )
