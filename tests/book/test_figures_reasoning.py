@@ -235,3 +235,72 @@ def test_breakeven_table():
     assert show["pass@1 small"].tolist() == ["10.0%", "25.0%", "60.0%"]
     assert show["pass@1 14× larger"].tolist() == ["30.0%", "50.0%", "90.0%"]
     assert show["test time wins below R ="].tolist() == ["never", "0.012", "always"]
+
+
+# ------------------------------------------------------------------ RL compute and more calls
+
+
+def test_rl_sigmoid_figure():
+    from scalinglaws.analyses import rl_compute
+
+    table = rl_compute.scalerl_table(0.1)
+    fig = reasoning.rl_sigmoid(table, r0=0.1)
+    spec = fig.spec()
+    assert "ILLUSTRATIVE" in fig.caption and "R0 = 0.1" in fig.caption and "Table 1" in fig.caption
+    assert fig.alt and fig.title.startswith("ScaleRL's sigmoid")
+    titles = charts.spec_titles(spec)
+    assert "RL training compute C (GB200 GPU-hours, log scale)" in titles
+    assert "Expected pass rate R(C) (fraction, mean@16)" in titles
+    lines = _rows_with(spec, "pass_rate")[0]
+    assert {r["run"] for r in lines} == set(reasoning.RL_RUNS)
+    # at C_mid = 2542 GPU-h the main run is halfway from R0 = 0.1 to A = 0.610: the curve passes 0.355
+    main = [r for r in lines if r["run"] == reasoning.RL_RUNS[0]]
+    xs = np.array([r["gpu_hours"] for r in main])
+    ys = np.array([r["pass_rate"] for r in main])
+    assert np.interp(math.log(2542), np.log(xs), ys) == pytest.approx(0.355, abs=2e-3)
+    tops = _rows_with(spec, "A")[0]
+    assert sorted(r["A"] for r in tops) == [0.61, 0.645, 0.645, 0.71]
+    with pytest.raises(InputError):
+        reasoning.rl_sigmoid(table, r0=0.1, runs=("no such run",))
+
+
+def test_scalerl_display():
+    from scalinglaws.analyses import rl_compute
+
+    shown = reasoning.scalerl_display(rl_compute.scalerl_table())
+    first = shown.iloc[0]
+    assert first["C_mid (GPU-h)"] == "2,542" and first["B"] == "1.92" and first["A"] == "0.610"
+    assert first["ratio to C_mid"] == "3.14×"  # 9^(1/1.92)
+    with pytest.raises(InputError):
+        reasoning.scalerl_display(pd.DataFrame({"x": [1]}))
+
+
+def test_vote_calls_figure():
+    from scalinglaws.analyses import systems
+
+    curve = systems.vote_curve(0.2, 0.7, 0.4, k_max=101)
+    best = systems.optimal_calls(0.2, 0.7, 0.4, k_max=101)
+    fig = reasoning.vote_calls(curve, best, frac_hard=0.2, p_easy=0.7, p_hard=0.4)
+    spec = fig.spec()
+    assert fig.title.startswith("More calls, then worse") and "MODEL" in fig.caption
+    assert (
+        "ILLUSTRATIVE" in fig.caption and "K = 31" in fig.caption and "rises to a peak" in fig.alt
+    )
+    titles = charts.spec_titles(spec)
+    assert "Calls per query K (odd; log scale)" in titles
+    assert "Majority vote correct (fraction)" in titles
+    rows = _rows_with(spec, "series")[0]
+    assert len({r["series"] for r in rows}) == 3 and len(rows) == 3 * 51
+    point = _rows_with(spec, "what")[0]
+    assert point[0]["k"] == 31 and point[0]["acc"] == pytest.approx(0.818, abs=5e-4)
+    # a mix that only rises: the neutral title
+    flat = reasoning.vote_calls(
+        systems.vote_curve(0.0, 0.7, 0.4, k_max=21),
+        systems.optimal_calls(0.0, 0.7, 0.4, k_max=21),
+        frac_hard=0.0,
+        p_easy=0.7,
+        p_hard=0.4,
+    )
+    assert flat.title == "Majority vote over K calls (model)"
+    with pytest.raises(InputError):
+        reasoning.vote_calls(pd.DataFrame({"k": [1]}), best, frac_hard=0.2, p_easy=0.7, p_hard=0.4)

@@ -314,3 +314,121 @@ def test_post_training_both_branches():
     out = g.post_training(gains, cot, sc)
     assert out["rsn_obs_direction"] == "The gains do not both grow clearly with scale."
     assert out["rsn_obs_multiply"].startswith("With intervals this wide")
+
+
+# ------------------------------------------------------------------ RL training compute and more calls
+
+
+def test_rl_training_glue():
+    from scalinglaws.analyses import rl_compute
+
+    out = g.rl_training(_params(rl_r0=0.0), rl_compute.scalerl_table(0.0))
+    # Table 1 (Khatri et al. 2025, App. A.13) as printed, and 9^(1/B) = 9^(1/1.92) = 3.14 for the main run
+    assert (
+        out["rsn_rl_cmid"] == "2,542" and out["rsn_rl_b"] == "1.92" and out["rsn_rl_a"] == "0.610"
+    )
+    assert out["rsn_rl_ratio90"] == f"{9 ** (1 / 1.92):.2f}×" == "3.14×"
+    # 2542 * 9^(1/1.92) = 7,983 GPU-hours, shown to 3 significant digits
+    assert out["rsn_rl_c90"] == "7,980"
+    # the smallest and largest 9^(1/B) of Table 1: B = 2.44 (8gen) and B = 1.09 (code curve)
+    assert (
+        out["rsn_rl_ratio_lo"] == f"{9 ** (1 / 2.44):.2f}×"
+        and out["rsn_rl_ratio_lo_run"] == "ScaleRL-8gen"
+    )
+    assert out["rsn_rl_ratio_hi"] == f"{9 ** (1 / 1.09):.2f}×"
+    # the 100k run with the inferred C_mid: 97.7% and 93.0% of the gain (reference sheet §14.2)
+    assert out["rsn_rl_100k_f100"] == "97.7%" and out["rsn_rl_100k_f50"] == "93.0%"
+    assert out["rsn_rl_100k_last"] == "4.7%"
+    # R1-Zero: 71.0 - 15.6 = 55.4 points of RL, 86.7 - 71.0 = 15.7 of voting, 100k / 2,664k = 3.75%
+    assert out["rsn_r1_rl_gain"] == "55.4" and out["rsn_r1_vote_gain"] == "15.7"
+    assert out["rsn_r1_share"] == "3.75%"
+    # at R0 = 0 the midpoint pass rate is A / 2
+    assert out["rsn_rl_rmid"] == "0.305"
+    assert (
+        out["rsn_rl_cross"].startswith("the two curves cross at")
+        and "inside the range" in out["rsn_rl_cross"]
+    )
+    assert out["rsn_ex6"].startswith("The crossover moves to less compute")
+    assert book.CLAIMS["rsn_rl_cross"][0] is True
+
+
+def test_rl_training_glue_near_the_asymptote():
+    from scalinglaws.analyses import rl_compute
+
+    # R0 = 0.5: midpoint 0.555; +0.05 = 0.605 < 0.610 is reachable, the next five points are not
+    out = g.rl_training(_params(rl_r0=0.5), rl_compute.scalerl_table(0.5))
+    assert out["rsn_rl_rmid"] == "0.555"
+    assert out["rsn_rl_step1"].endswith("× the compute")
+    assert out["rsn_rl_step2"].startswith("more than any amount of RL compute can buy")
+    # the fractions of the gain do not depend on R0
+    assert out["rsn_rl_100k_f100"] == "97.7%" and out["rsn_rl_ratio90"] == "3.14×"
+
+
+def _vote_params(**kw):
+    return _params(**{"vote_frac_hard": 0.2, "vote_p_easy": 0.7, "vote_p_hard": 0.4, **kw})
+
+
+def _retry():
+    return {
+        "n_runs": 3,
+        "median_gain": 25.0,
+        "median_gain_ci": (10.0, 40.0),
+        "median_fixed": 0.5,
+        "median_fixed_ci": (0.2, 0.5),
+        "min_gain": 10.0,
+    }
+
+
+def test_more_calls_rise_and_fall():
+    from scalinglaws.analyses import systems
+
+    p = _vote_params()
+    best = systems.optimal_calls(0.2, 0.7, 0.4)
+    out = g.more_calls(p, best, _retry(), _curves([0.2, 0.35, 0.31]))
+    # reference sheet §16.1 [D]: F(1) = 0.8*0.7 + 0.2*0.4 = 0.640, K* = 31 at 0.818, limit 0.800
+    assert (
+        out["rsn_vote_f1"] == "64.0%"
+        and out["rsn_vote_k"] == "31"
+        and out["rsn_vote_acc"] == "81.8%"
+    )
+    assert out["rsn_vote_limit"] == "80.0%" and out["rsn_vote_psum"] == "1.10"
+    # F(3) = 0.8 (3*0.49 - 2*0.343) + 0.2 (3*0.16 - 2*0.064) = 0.8*0.784 + 0.2*0.352 = 0.6976
+    assert out["rsn_vote_start"] == "More calls help at first: three calls answer 69.8%."
+    assert out["rsn_vote_end"].startswith(
+        "In the end more calls hurt: the accuracy falls towards 80.0%"
+    )
+    assert (
+        "m* = 15.6, K* = 2⌈m*⌉ − 1 = 31" in out["rsn_vote_shape"]
+        and out["rsn_vote_closed"] == "the closed form agrees."
+    )
+    # 1/t with t = 0.24*0.1 / (0.21*0.2) + 1 = 1.5714: 63.6%
+    assert out["rsn_vote_hmax"] == "63.6%"
+    assert out["rsn_retry_gain"] == "25.0" and out["rsn_retry_gain_ci"] == "[10.0, 40.0]"
+    assert out["rsn_retry_fixed"] == "50%" and out["rsn_retry_fixed_ci"] == "[20%, 50%]"
+    # the simulated vote peaked at 35.0% and ended at 31.0%
+    assert "(35.0% at best, 31.0% at the end)" in out["rsn_calls_sim"]
+    assert out["rsn_vote_summary"].startswith("and a vote without a verifier can make")
+
+
+def test_more_calls_other_branches():
+    from scalinglaws.analyses import systems
+
+    # all queries easy: the vote rises without end, towards 100%; no finite optimum
+    best = systems.optimal_calls(0.0, 0.7, 0.4)
+    out = g.more_calls(_vote_params(vote_frac_hard=0.0), best, _retry(), _curves([0.2, 0.3, 0.3]))
+    assert out["rsn_vote_end"].startswith(
+        "In the end more calls help: the accuracy rises towards 100.0%"
+    )
+    assert out["rsn_vote_closed"].startswith(
+        "the closed form puts the optimum at infinitely many calls"
+    )
+    assert "(the accuracy approaches its limit), less than 10⁻⁶ higher" in out["rsn_vote_closed"]
+    assert out["rsn_vote_shape"].startswith("This mix does not show")
+    assert out["rsn_calls_sim"].startswith(
+        "In the simulated benchmark of the repeated-sampling section the vote ends at its peak (30.0%)"
+    )
+    # all queries hard: three calls already hurt (F(3) = 0.352 < 0.4)
+    best = systems.optimal_calls(1.0, 0.7, 0.4)
+    out = g.more_calls(_vote_params(vote_frac_hard=1.0), best, _retry(), _curves([0.2, 0.3, 0.3]))
+    assert out["rsn_vote_start"] == "More calls hurt from the start: three calls answer only 35.2%."
+    assert out["rsn_vote_k"] == "1" and out["rsn_vote_closed"] == "the closed form agrees."

@@ -22,6 +22,9 @@ __all__ = [
     "exchange_advantage",
     "law_text",
     "post_training_gains",
+    "rl_sigmoid",
+    "scalerl_display",
+    "vote_calls",
 ]
 
 #: Colours of the Aider model families after the shared palette's seven: Tol's palette.
@@ -504,4 +507,178 @@ def breakeven_table(
                 for r in breakeven.values()
             ],
         }
+    )
+
+
+#: Table 1 runs drawn by :func:`rl_sigmoid`: the main run and the three that change one knob to a
+#: higher asymptote (longer generations, a larger batch, a larger model).
+RL_RUNS = (
+    "ScaleRL (8B, batch 768, 14k generation)",
+    "ScaleRL-32k",
+    "ScaleRL-bs2048",
+    "ScaleRL-Scout (Llama-4 17Bx16 MoE)",
+)
+
+
+def rl_sigmoid(table: pd.DataFrame, *, r0: float, runs: tuple[str, ...] = RL_RUNS) -> charts.Figure:
+    """ScaleRL's sigmoid with Khatri et al.'s Table 1 constants: pass rate against RL compute.
+
+    ``table`` from :func:`scalinglaws.analyses.rl_compute.scalerl_table` at the ILLUSTRATIVE starting
+    pass rate ``r0`` (not printed by the paper; the caption says so). One line per run in ``runs``,
+    its asymptote ``A`` dashed, and a rule where the paper's fits start (1,500 GPU-hours).
+    """
+    from scalinglaws.analyses.rl_compute import SCALERL_FIT_START
+
+    if not isinstance(table, pd.DataFrame) or "curve" not in table.columns:
+        raise InputError("table must come from rl_compute.scalerl_table()")
+    chosen = table.set_index("run")
+    missing = [r for r in runs if r not in chosen.index]
+    if missing:
+        raise InputError(f"no run {missing[0]!r} in the table")
+    grid = np.geomspace(100.0, 100000.0, 80)  # up to the longest run, 100k GPU-hours
+    lines, tops = [], []
+    for run in runs:
+        curve = chosen.loc[run, "curve"]
+        lines.append(
+            pd.DataFrame({"gpu_hours": grid, "pass_rate": curve.performance(grid), "run": run})
+        )
+        tops.append({"A": curve.A, "run": run})
+    data = pd.concat(lines, ignore_index=True)
+    x = charts.log_x("gpu_hours", "RL training compute C (GB200 GPU-hours, log scale)", data=data)
+    colour = alt.Color("run:N", title="run (Khatri et al. Table 1)", sort=list(runs))
+    curves = (
+        alt.Chart(data)
+        .mark_line()
+        .encode(
+            x=x,
+            y=alt.Y(
+                "pass_rate:Q",
+                title="Expected pass rate R(C) (fraction, mean@16)",
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            color=colour,
+            tooltip=[
+                alt.Tooltip("run:N"),
+                alt.Tooltip("gpu_hours:Q", format=",.0f", title="GPU-hours"),
+                alt.Tooltip("pass_rate:Q", format=".3f", title="pass rate"),
+            ],
+        )
+    )
+    asymptotes = (
+        alt.Chart(pd.DataFrame(tops))
+        .mark_rule(strokeDash=[4, 4])
+        .encode(y="A:Q", color=colour, tooltip=[alt.Tooltip("run:N"), alt.Tooltip("A:Q")])
+    )
+    start = (
+        alt.Chart(pd.DataFrame({"gpu_hours": [SCALERL_FIT_START], "what": ["fits start"]}))
+        .mark_rule(color="#000000", strokeDash=[1, 3])
+        .encode(x="gpu_hours:Q", tooltip=[alt.Tooltip("what:N"), alt.Tooltip("gpu_hours:Q")])
+    )
+    return charts.figure(
+        charts.layer(curves, asymptotes, start),
+        title="ScaleRL's sigmoid: RL compute buys pass rate up to a ceiling",
+        caption=(
+            f"Curves R(C) = R0 + (A - R0) / (1 + (C_mid / C)^B) with A, B and C_mid as printed in Khatri et "
+            f"al.'s Table 1 (no run's data is public; nothing is fitted here). R0 = {r0:g} is ILLUSTRATIVE: "
+            f"the paper prints no starting pass rate. Dashed: each run's asymptote A. Dotted: "
+            f"{SCALERL_FIT_START:,.0f} GPU-hours, where the paper's fits start."
+        ),
+        alt=(
+            "Pass rate against RL training compute on a log axis for four ScaleRL runs: S-shaped curves that "
+            "rise and level off at their asymptotes; the runs with higher asymptotes rise later."
+        ),
+    )
+
+
+def scalerl_display(table: pd.DataFrame) -> pd.DataFrame:
+    """Khatri et al.'s Table 1 for readers, with the compute to 90% of each run's gain.
+
+    Columns: run, C_mid, B, A (as printed), GPU-hours to 90% of the gain and its ratio to C_mid
+    (``9**(1/B)``); neither depends on the starting pass rate.
+    """
+    if not isinstance(table, pd.DataFrame) or "ratio_90_50" not in table.columns:
+        raise InputError("table must come from rl_compute.scalerl_table()")
+    return pd.DataFrame(
+        {
+            "run": table["run"],
+            "C_mid (GPU-h)": [fmt_sig(v, 4) for v in table["C_mid"]],
+            "B": [f"{v:.2f}" for v in table["B"]],
+            "A": [f"{v:.3f}" for v in table["A"]],
+            "GPU-h to 90% of the gain": [fmt_sig(float(f"{v:.3g}"), 3) for v in table["c90"]],
+            "ratio to C_mid": [f"{fmt_sig(v, 3)}×" for v in table["ratio_90_50"]],
+        }
+    )
+
+
+def vote_calls(
+    curve: pd.DataFrame, best: dict[str, Any], *, frac_hard: float, p_easy: float, p_hard: float
+) -> charts.Figure:
+    """Majority-vote accuracy against the number of calls: the mix, its easy and its hard queries.
+
+    ``curve`` from :func:`scalinglaws.analyses.systems.vote_curve` and ``best`` from
+    :func:`scalinglaws.analyses.systems.optimal_calls` at the same (illustrative) mix; the best K found
+    is marked.
+    """
+    need = ("k", "accuracy", "easy", "hard")
+    if not isinstance(curve, pd.DataFrame) or any(c not in curve.columns for c in need):
+        raise InputError("curve must come from systems.vote_curve()")
+    labels = {
+        "accuracy": f"benchmark ({100 * frac_hard:g}% hard)",
+        "easy": f"an easy query (p = {p_easy:g})",
+        "hard": f"a hard query (p = {p_hard:g})",
+    }
+    long = curve.melt(id_vars="k", value_vars=list(labels), var_name="quantity", value_name="acc")
+    long["series"] = long["quantity"].map(labels)
+    order = list(labels.values())
+    x = charts.log_x("k", "Calls per query K (odd; log scale)", data=curve)
+    lines = (
+        alt.Chart(long)
+        .mark_line()
+        .encode(
+            x=x,
+            y=alt.Y(
+                "acc:Q", title="Majority vote correct (fraction)", scale=alt.Scale(domain=[0, 1])
+            ),
+            color=alt.Color("series:N", title="accuracy of", sort=order),
+            strokeDash=alt.StrokeDash("series:N", sort=order, legend=None),
+            tooltip=[
+                alt.Tooltip("series:N"),
+                alt.Tooltip("k:Q", title="calls"),
+                alt.Tooltip("acc:Q", format=".3f", title="accuracy"),
+            ],
+        )
+    )
+    top = pd.DataFrame({"k": [best["k"]], "acc": [best["accuracy"]], "what": ["best K found"]})
+    point = (
+        alt.Chart(top)
+        .mark_point(filled=True, size=90, color="#000000")
+        .encode(
+            x="k:Q",
+            y="acc:Q",
+            tooltip=[alt.Tooltip("what:N"), alt.Tooltip("k:Q"), alt.Tooltip("acc:Q", format=".3f")],
+        )
+    )
+    rises_falls = bool(best["rises_then_falls"])
+    return charts.figure(
+        charts.layer(lines, point),
+        title=(
+            "More calls, then worse: majority vote over K calls (model)"
+            if rises_falls
+            else "Majority vote over K calls (model)"
+        ),
+        caption=(
+            f"A MODEL with ILLUSTRATIVE inputs (Chen et al. print none): {100 * frac_hard:g}% hard queries on "
+            f"which one call is right with probability {p_hard:g}, the rest easy with {p_easy:g}; "
+            f"independent binary votes, exact binomial tails (ties at even K count half, so only odd K are "
+            f"drawn). Point: the best K found up to {best['k_max']}, K = {best['k']}."
+        ),
+        alt=(
+            "Accuracy of majority voting against the number of calls on a log axis: rising towards 1 for an "
+            "easy query, falling towards 0 for a hard one, and for the benchmark mixing them a curve that "
+            + (
+                "rises to a peak and then falls towards the fraction of easy queries."
+                if rises_falls
+                else "moves towards the fraction of easy queries."
+            )
+        ),
     )

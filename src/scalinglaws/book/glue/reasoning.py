@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scalinglaws.analyses import coverage, exchange, reasoning
+from scalinglaws.analyses import coverage, exchange, reasoning, rl_compute, systems
 from scalinglaws.book import (
     fmt_fixed,
     fmt_int,
@@ -37,8 +37,10 @@ __all__ = [
     "arc",
     "exchange_claims",
     "exchange_rate",
+    "more_calls",
     "pass_at_k_example",
     "post_training",
+    "rl_training",
     "simulation",
 ]
 
@@ -565,6 +567,231 @@ def post_training(gains: pd.DataFrame, fit_cot: CurveFit, fit_sc: CurveFit) -> d
                 "because a model has to be able to follow its own chain before more tokens help.",
                 "With intervals this wide, the data do not show whether these test-time techniques "
                 "multiply scale or merely add to it.",
+            ),
+        },
+    )
+
+
+# ------------------------------------------------------------------- RL training compute
+
+
+def _gpu_hours(x: float) -> str:
+    """GPU-hours to 3 significant digits with thousands separators: ``_gpu_hours(49549) == "49,500"``."""
+    return fmt_int(float(f"{x:.3g}"))
+
+
+def _gain_step(curve: rl_compute.ScaleRLCurve, r_from: float, gain: float) -> str:
+    """The compute factor for ``gain`` more pass rate from ``r_from``, or why there is none."""
+    m = rl_compute.compute_multiplier_for_gain(curve, r_from, gain)
+    if math.isinf(m):
+        return "more than any amount of RL compute can buy: they lie at or above the asymptote"
+    return f"{fmt_times(m, 3)} the compute"
+
+
+def rl_training(params: Any, table: pd.DataFrame) -> dict[str, str]:
+    """Scaling RL training compute: ScaleRL's Table 1 read through the sigmoid, the 100k GPU-hour
+    run, where a longer generation budget overtakes the main run, and DeepSeek-R1-Zero's numbers.
+
+    ``table`` from :func:`scalinglaws.analyses.rl_compute.scalerl_table` at ``params.rl_r0`` (the
+    ILLUSTRATIVE starting pass rate; Khatri et al. print none). Quantities that depend on it are
+    worded as such in the prose; the fractions of the gain and the compute ratios between them do not.
+    """
+    r0 = float(params.rl_r0)
+    runs = table.set_index("run")
+    main = runs.loc[rl_compute.SCALERL.name, "curve"]
+    long_gen = runs.loc["ScaleRL-32k", "curve"]
+    ratios = table.sort_values("ratio_90_50")
+    cross = rl_compute.crossover_compute(main, long_gen)
+    start, end = rl_compute.SCALERL_FIT_START, max(w[1] for w in rl_compute.SCALERL_100K_WINDOWS)
+    b100, a100 = rl_compute.SCALERL_100K_WINDOWS[(start, 50000.0)]
+    run100 = rl_compute.ScaleRLCurve(
+        R0=r0, A=a100, B=b100, C_mid=rl_compute.SCALERL_100K_CMID_INFERRED
+    )
+    f100, f50 = run100.fraction_of_gain(100000.0), run100.fraction_of_gain(50000.0)
+    r_mid = float(main.performance(main.C_mid))
+    pl = rl_compute.SCALERL_POWER_LAW_CHECK
+    r1 = rl_compute.R1_ZERO
+    tan = rl_compute.TAN_POSTOPENAI
+    inside = bool(math.isfinite(cross) and start <= cross <= end)
+    # exercise 6: the same crossover at three starting pass rates
+    r0s = (0.0, 0.2, 0.4)
+    crosses = []
+    for r in r0s:
+        t = rl_compute.scalerl_table(r).set_index("run")["curve"]
+        crosses.append(rl_compute.crossover_compute(t[main.name], t["ScaleRL-32k"]))
+    listed = ", ".join(
+        (f"{_gpu_hours(c)} GPU-hours" if math.isfinite(c) else "no crossing") + f" at R₀ = {r:g}"
+        for c, r in zip(crosses, r0s, strict=True)
+    )
+    return _glue(
+        {
+            "rsn_rl_r0": fmt_fixed(r0, 2),
+            "rsn_rl_cmid": fmt_int(main.C_mid),
+            "rsn_rl_b": fmt_fixed(main.B, 2),
+            "rsn_rl_a": fmt_fixed(main.A, 3),
+            "rsn_rl_runs": fmt_int(len(table)),
+            "rsn_rl_c90": _gpu_hours(runs.loc[main.name, "c90"]),
+            "rsn_rl_ratio90": fmt_times(runs.loc[main.name, "ratio_90_50"], 3),
+            "rsn_rl_ratio_lo": fmt_times(ratios["ratio_90_50"].iloc[0], 3),
+            "rsn_rl_ratio_lo_run": ratios["run"].iloc[0],
+            "rsn_rl_ratio_hi": fmt_times(ratios["ratio_90_50"].iloc[-1], 3),
+            "rsn_rl_ratio_hi_run": ratios["run"].iloc[-1],
+            "rsn_rl_rmid": fmt_fixed(r_mid, 3),
+            "rsn_rl_step1": _gain_step(main, r_mid, 0.05),
+            "rsn_rl_step2": (
+                _gain_step(main, r_mid + 0.05, 0.05)
+                if r_mid + 0.05 < main.A
+                else "more than any amount of RL compute can buy, like the first five"
+            ),
+            "rsn_rl_32k_a": fmt_fixed(long_gen.A, 3),
+            "rsn_rl_32k_cmid": fmt_int(long_gen.C_mid),
+            "rsn_rl_start": fmt_int(start),
+            "rsn_rl_end": fmt_int(end),
+            "rsn_rl_100k_cmid": fmt_int(rl_compute.SCALERL_100K_CMID_INFERRED),
+            "rsn_rl_100k_b": fmt_fixed(b100, 2),
+            "rsn_rl_100k_f100": fmt_pct(f100),
+            "rsn_rl_100k_f50": fmt_pct(f50),
+            "rsn_rl_100k_last": fmt_pct(f100 - f50),
+            "rsn_rl_100k_fitend": fmt_int(50000.0),
+            "rsn_rl_pl_start2": fmt_int(5000.0),
+            "rsn_rl_pl_a1": fmt_fixed(pl["power_law_A"][(start, 50000.0)], 2),
+            "rsn_rl_pl_a2": fmt_fixed(pl["power_law_A"][(5000.0, 50000.0)], 2),
+            "rsn_rl_sig_a": fmt_fixed(pl["sigmoid_A"], 3),
+            "rsn_rl_obs_a": fmt_fixed(pl["observed_saturation"], 2),
+            "rsn_r1_start": fmt_pct(r1["aime_start"]),
+            "rsn_r1_end": fmt_pct(r1["aime_end"]),
+            "rsn_r1_rl_gain": pts(r1["aime_end"] - r1["aime_start"]),
+            "rsn_r1_cons": fmt_pct(r1["aime_cons64"]),
+            "rsn_r1_vote_gain": pts(r1["aime_cons64"] - r1["aime_end"]),
+            "rsn_r1_gpuh": fmt_int(r1["rl_gpu_hours"]),
+            "rsn_r1_share": fmt_pct(r1["rl_gpu_hours"] / r1["pretrain_gpu_hours"], 2),
+            "rsn_tan_n0": fmt_sig(tan["N0"], 2),
+            "rsn_tan_r2": fmt_fixed(tan["r2"], 3),
+            "rsn_tan_points": fmt_int(tan["points"]),
+        },
+        {
+            "rsn_ex6": (
+                all(np.isfinite(crosses)) and crosses[0] > crosses[1] > crosses[2],
+                f"The crossover moves to less compute as R₀ rises ({listed}): with a higher "
+                "start, the 32k run's extra asymptote is a larger share of the gain still to come, so "
+                "it pays off sooner.",
+                f"The crossover does not move steadily with R₀ ({listed}).",
+            ),
+            "rsn_rl_cross": (
+                inside,
+                f"the two curves cross at {_gpu_hours(cross)} GPU-hours, inside the range the paper "
+                "studied: below it the shorter budget is ahead, above it the longer one.",
+                "the two curves do not cross inside the range the paper studied (1,500 to 100,000 "
+                "GPU-hours)"
+                + (
+                    f"; they cross at {_gpu_hours(cross)} GPU-hours."
+                    if math.isfinite(cross)
+                    else "."
+                ),
+            ),
+        },
+    )
+
+
+# ------------------------------------------------------------------- more calls
+
+
+def more_calls(
+    params: Any, best: dict[str, Any], retry: dict[str, Any], curves: coverage.SimulatedCurves
+) -> dict[str, str]:
+    """LLM systems, more calls: the easy/hard vote model at the chapter's mix, its optimum in closed
+    form and by search, the Aider retry, and the simulated vote of the repeated-sampling section.
+
+    ``best`` from :func:`scalinglaws.analyses.systems.optimal_calls` at ``params.vote_frac_hard``,
+    ``vote_p_easy``, ``vote_p_hard``; ``retry`` from :func:`scalinglaws.analyses.systems.retry_gains`;
+    ``curves`` the simulated benchmark (:func:`scalinglaws.analyses.coverage.simulated_curves`).
+    """
+    p = params
+    h, pe, ph = p.vote_frac_hard, p.vote_p_easy, p.vote_p_hard
+    f3 = float(systems.vote_accuracy(3, h, pe, ph))
+    limit = best["limit"]
+    k_star = best["k_analytic"]
+    if math.isinf(k_star):
+        top, k_star_text = limit, "infinitely many calls (the accuracy approaches its limit)"
+    else:
+        top, k_star_text = (
+            float(systems.vote_accuracy(int(k_star), h, pe, ph)),
+            f"K = {int(k_star)}",
+        )
+    falls_late = best["shape"] in ("rises then falls", "falls")
+    # a gap at rounding level is not printed as a number: its digits would depend on the machine
+    gap_value = top - best["accuracy"]
+    gap = "less than 10⁻⁶" if gap_value < 1e-6 else fmt_sig(gap_value, 2)
+    turn = (
+        "This is Chen et al.'s non-monotone case: accuracy first rises, then falls, and the "
+        f"closed form puts the turn at m* = {fmt_fixed(best['m_star'], 1)}, "
+        f"K* = 2⌈m*⌉ − 1 = {int(best['k_analytic'])}."
+        if best["rises_then_falls"]
+        else "This is Chen et al.'s non-monotone case."  # not chosen: the claim's other branch is
+    )
+    # compared as printed, so the sentence never calls two equal-looking numbers different
+    sim_best, sim_end = fmt_pct(curves.vote.max()), fmt_pct(curves.vote[-1])
+    return _glue(
+        {
+            "rsn_chen_kmax": fmt_int(systems.CHEN_K_MAX),
+            "rsn_vote_h": fmt_pct(h, 0),
+            "rsn_vote_pe": fmt_fixed(pe, 2),
+            "rsn_vote_ph": fmt_fixed(ph, 2),
+            "rsn_vote_f1": fmt_pct(best["accuracy_k1"]),
+            "rsn_vote_k": fmt_int(best["k"]),
+            "rsn_vote_acc": fmt_pct(best["accuracy"]),
+            "rsn_vote_kmax": fmt_int(best["k_max"]),
+            "rsn_vote_limit": fmt_pct(limit),
+            "rsn_vote_hmax": fmt_pct(best["frac_hard_max"]),
+            "rsn_vote_psum": fmt_fixed(pe + ph, 2),
+            "rsn_retry_n": fmt_int(retry["n_runs"]),
+            "rsn_retry_gain": fmt_fixed(retry["median_gain"], 1),
+            "rsn_retry_gain_ci": fmt_interval(*retry["median_gain_ci"], fmt_fixed, 1),
+            "rsn_retry_fixed": fmt_pct(retry["median_fixed"], 0),
+            "rsn_retry_fixed_ci": fmt_interval(*retry["median_fixed_ci"], fmt_pct, 0),
+            "rsn_retry_min": fmt_fixed(retry["min_gain"], 1),
+        },
+        {
+            "rsn_vote_start": (
+                f3 > best["accuracy_k1"],
+                f"More calls help at first: three calls answer {fmt_pct(f3)}.",
+                f"More calls hurt from the start: three calls answer only {fmt_pct(f3)}.",
+            ),
+            "rsn_vote_end": (
+                falls_late,
+                f"In the end more calls hurt: the accuracy falls towards {fmt_pct(limit)}, the "
+                "fraction of easy queries, because every hard query is eventually lost for sure.",
+                f"In the end more calls help: the accuracy rises towards {fmt_pct(limit)}, the "
+                "fraction of easy queries, because every easy query is eventually won for sure.",
+            ),
+            "rsn_vote_shape": (
+                best["rises_then_falls"],
+                turn,
+                "This mix does not show Chen et al.'s rise and fall; it needs p_e + p_h > 1 and a "
+                "fraction of hard queries below 1/t (change the mix in the parameters cell).",
+            ),
+            "rsn_vote_closed": (
+                k_star == best["k"],
+                "the closed form agrees.",
+                f"the closed form puts the optimum at {k_star_text}, "
+                f"{gap} higher in accuracy than at the K found (the "
+                f"search covers odd K up to {fmt_int(best['k_max'])} and stops where a further call "
+                "adds less than 10⁻⁹).",
+            ),
+            "rsn_vote_summary": (
+                falls_late,
+                "and a vote without a verifier can make a system worse with every extra call",
+                "and at this mix of queries a vote without a verifier keeps improving with more "
+                "calls, though only towards the fraction of easy queries",
+            ),
+            "rsn_calls_sim": (
+                sim_best != sim_end,
+                f"In the simulated benchmark of the repeated-sampling section the vote ends below its "
+                f"peak ({sim_best} at best, {sim_end} at the end): its problems whose most popular "
+                "answer is wrong play the part of the hard queries.",
+                f"In the simulated benchmark of the repeated-sampling section the vote ends at its peak "
+                f"({sim_end}): its problems whose most popular answer is wrong, the hard queries there, "
+                "do not pull it down within its samples.",
             ),
         },
     )
