@@ -5,17 +5,21 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from scalinglaws.analyses import (
     coverage,
+    data_constrained,
     datawall,
     exchange,
+    rl_compute,
     slowdown,
     synthesis,
     trends,
     uncertainty,
 )
+from scalinglaws.analyses.synthesis import AxisCost
 from scalinglaws.analyses.uncertainty import percentile_interval
 from scalinglaws.book import chapters
 from scalinglaws.core.allocation import compute_optimal, flops_for_optimal_params, optimal_tokens
@@ -333,3 +337,159 @@ def test_what_next_prose_follows_the_numbers(tmp_path, params, expected):
                 data = o["data"][scrap["mime_prefix"] + "text/markdown"]
                 holds[scrap["name"].removesuffix("__holds")] = data
     assert {k: holds.get(k) for k in expected} == expected
+
+
+# ------------------------------------------------------------------ seven ways to scale
+
+
+def test_term_multiplier_first_principles():
+    """1/X**0.5 = 0.1 at X = 100; a drop of 0.05 needs 1/X**0.5 = 0.05, X = 400: a factor 4."""
+    assert synthesis.term_multiplier(0.1, 0.05, 0.5) == pytest.approx(4.0)
+    assert synthesis.term_multiplier(0.1, 0.1, 0.5) == math.inf  # the whole term: impossible
+    assert synthesis.term_multiplier(0.1, 0.2, 0.5) == math.inf
+
+
+@pytest.mark.parametrize("law", [EPOCH, HOFFMANN], ids=["canonical", "hoffmann"])
+def test_single_axis_multipliers_buy_exactly_the_drop(law):
+    """Growing N (or D) by the factor lowers L(N, D) by exactly delta (a property of the law)."""
+    a = compute_optimal(3.8e25, law)
+    n, d = a.params, a.tokens
+    for delta in (0.002, 0.01, 0.02):
+        mn = synthesis.params_multiplier_for_drop(law, n, d, delta)
+        md = synthesis.tokens_multiplier_for_drop(law, n, d, delta)
+        assert law.loss(n, d) - law.loss(n * mn, d) == pytest.approx(delta, rel=1e-9)
+        assert law.loss(n, d) - law.loss(n, d * md) == pytest.approx(delta, rel=1e-9)
+    # the parameter term A/N^alpha is all that parameters alone can remove
+    term = law.A / n**law.alpha
+    assert synthesis.params_multiplier_for_drop(law, n, d, term) == math.inf
+
+
+def test_epochs_for_effective_data_inverts_muennighoff():
+    """Round trip through data_constrained.effective_data, the published R_D* = 15.39, and the
+    README's reading that 4 epochs are worth nearly 4 fresh passes (3.73 at R_D* = 15.39)."""
+    r = data_constrained.PUBLISHED["R_D_star"]
+    for m in (1.0, 1.5, 3.0, 10.0):
+        e = synthesis.epochs_for_effective_data(m, r)
+        assert data_constrained.effective_data(e * 1e9, 1e9, r) == pytest.approx(m * 1e9, rel=1e-9)
+    worth_4 = 1 + r * (1 - math.exp(-3 / r))
+    assert worth_4 == pytest.approx(3.73, abs=0.01)
+    assert synthesis.epochs_for_effective_data(worth_4, r) == pytest.approx(4.0)
+    assert synthesis.epochs_for_effective_data(1 + r, r) == math.inf  # at most (1 + R_D*) U
+    assert synthesis.epochs_for_effective_data(2.5, math.inf) == 2.5  # repeats = fresh tokens
+    with pytest.raises(InputError):
+        synthesis.epochs_for_effective_data(0.5, r)
+
+
+def test_axis_parameters_and_data_canonical():
+    p = synthesis.axis_parameters(EPOCH, 3.8e25, 0.01, n_boot=100, seed=1)
+    d = synthesis.axis_data(EPOCH, 3.8e25, 0.01, n_boot=100, seed=1)
+    co = synthesis.axis_compute_optimal(EPOCH, 3.8e25, 0.01, n_boot=100, seed=1)
+    for row in (p, d, co):
+        assert isinstance(row, AxisCost) and row.unit == synthesis.PRETRAINING
+        assert row.identified and row.lo < row.value < row.hi
+    assert p.inference == p.value  # a larger model costs that much more per query
+    assert d.inference == 1.0
+    # the compute-optimal step is the cheapest way to buy the drop (it minimises C at each loss)
+    assert co.value <= p.value and co.value <= d.value
+    a = compute_optimal(3.8e25, EPOCH)
+    share = d.value * a.tokens / datawall.STOCK_MEDIAN
+    assert f"{100 * share:.2g}%" in d.limit
+    # equal to the frontier step of the four numbers (slowdown.flops_for_loss)
+    target = slowdown.frontier_loss(3.8e25, EPOCH) - 0.01
+    assert co.value == pytest.approx(slowdown.flops_for_loss(target, EPOCH) / 3.8e25)
+
+
+def test_axis_rows_printed_constants_and_impossible():
+    p = synthesis.axis_parameters(HOFFMANN, 3.8e25, 0.01)
+    assert math.isnan(p.lo) and math.isnan(p.hi)  # printed constants: no cloud
+    big = synthesis.axis_data(EPOCH, 3.8e25, 0.05, n_boot=100, seed=1)  # data term ~0.036
+    assert big.value == math.inf and not big.possible
+    assert "data term holds only" in big.limit
+
+
+def test_axis_repeated_data_spans_the_decay_constant():
+    fresh = synthesis.axis_data(EPOCH, 3.8e25, 0.01, n_boot=100, seed=1)
+    r = data_constrained.PUBLISHED["R_D_star"]
+    rep = synthesis.axis_repeated_data(EPOCH, 3.8e25, 0.01, r, 7.5, n_boot=100, seed=1)
+    assert rep.value == pytest.approx(synthesis.epochs_for_effective_data(fresh.value, r))
+    assert rep.value > fresh.value  # repeats are worth less than new tokens
+    assert rep.lo == pytest.approx(fresh.lo)  # R_D* -> inf: repeats as good as fresh
+    assert rep.hi > fresh.hi  # at the lower end of R_D*, repeats cost more
+    hist = synthesis.axis_repeated_data(HOFFMANN, 3.8e25, 0.01, r, 7.5)
+    assert hist.lo < hist.value < hist.hi  # R_D* range without the law's cloud
+
+
+def test_axis_test_time_reproduces_the_printed_anchor():
+    """Brown et al.: SWE-bench Lite coverage 15.9% with 1 sample, 56% with 250 (§9.1 of the
+    reference sheet). A gain of 0.401 from one sample must take exactly 250 samples."""
+    anchor = coverage.anchor_exponent_bootstrap("swe-bench-lite", n_boot=200, seed=3)
+    row = synthesis.axis_test_time(anchor, 0.56 - 0.159)
+    assert row.value == pytest.approx(250.0, rel=1e-9)
+    assert row.lo < row.value < row.hi and row.unit == synthesis.INFERENCE
+    assert row.inference == row.value
+    assert synthesis.axis_test_time(anchor, 0.9).value == math.inf  # beyond 100% coverage
+
+
+def test_axis_curated_reads_the_dict():
+    res = dict(
+        value=3.0,
+        lo=1.5,
+        hi=8.0,
+        level=0.95,
+        identified=True,
+        note="",
+        better="B",
+        worse="W",
+        flops=5.7e21,
+    )
+    row = synthesis.axis_curated(res)
+    assert (row.value, row.lo, row.hi) == (3.0, 1.5, 8.0) and row.possible
+    assert "W → B" in row.step and "1.6%" in row.limit  # 3.8T of 240T tokens (DCLM §3.1, §5)
+    bad = synthesis.axis_curated({**res, "identified": False, "note": "lines overlap"})
+    assert math.isnan(bad.value) and not bad.identified and "lines overlap" in bad.limit
+    with pytest.raises(InputError):
+        synthesis.axis_curated({"value": 1.0})
+
+
+def test_axis_rl_sigmoid_first_principles():
+    """R = A f with f = 1/(1 + (C_mid/C)^B): from f = 1/2 (C = C_mid) to f = 2/3 takes
+    C = C_mid 2^(1/B); with B = 2 the factor is sqrt(2)."""
+    curve = rl_compute.ScaleRLCurve(0.0, 0.6, 2.0, 1000.0)
+    row = synthesis.axis_rl(curve, 0.5, 0.1)
+    assert row.value == pytest.approx(math.sqrt(2.0))
+    assert not row.identified and row.unit == synthesis.RL_COMPUTE
+    assert row.lo <= row.value <= row.hi
+    assert synthesis.axis_rl(curve, 0.5, 0.3).value == math.inf  # at the asymptote A
+
+
+def test_axis_calls_binomial_vote():
+    """Reference sheet §16.1 [D]: 80% easy (p = 0.7), 20% hard (p = 0.4): F(1) = 0.64, the vote
+    peaks at K = 31 with F = 0.818. The curve is built here from the binomial tail directly."""
+    from scipy.stats import binom
+
+    ks = np.arange(1, 200, 2)
+    acc = 0.8 * binom.sf((ks - 1) / 2, ks, 0.7) + 0.2 * binom.sf((ks - 1) / 2, ks, 0.4)
+    curve = pd.DataFrame({"k": ks, "accuracy": acc})
+    assert acc[0] == pytest.approx(0.64) and ks[np.argmax(acc)] == 31
+    opt = {
+        "k": 31,
+        "accuracy": acc.max(),
+        "accuracy_k1": 0.64,
+        "rises_then_falls": True,
+        "shape": "rises then falls",
+        "limit": 0.8,
+    }
+    row = synthesis.axis_calls(curve, opt, 0.1)
+    assert row.value == ks[np.flatnonzero(acc - 0.64 >= 0.1)[0]]
+    assert row.inference == row.value and not row.identified
+    assert "peaks at K = 31 (0.82)" in row.limit
+    assert synthesis.axis_calls(curve, opt, 0.2).value == math.inf  # the peak gain is 0.178
+
+
+def test_axes_frame_and_pending():
+    row = synthesis.axis_pending("RL training compute", "module not available")
+    assert math.isnan(row.value) and not row.possible
+    df = synthesis.axes_frame([row])
+    assert list(df["axis"]) == ["RL training compute"]
+    with pytest.raises(InputError):
+        synthesis.axes_frame([])

@@ -7,6 +7,7 @@ import math
 import pytest
 
 from scalinglaws.analyses import datawall, trends
+from scalinglaws.analyses.synthesis import AxisCost
 from scalinglaws.book.figures import what_next
 from scalinglaws.core.errors import InputError
 from scalinglaws.data import load
@@ -105,3 +106,70 @@ def test_compute_step_wall_bad_input(inputs):
         what_next.compute_step_wall(cfit, models, wall, **{**kw, "start_flops": -1.0})
     with pytest.raises(InputError):
         what_next.compute_step_wall(cfit, models, wall, **kw, years=(2030.0, 2010.0))
+
+
+def _axis(axis, value, lo, hi, unit="pre-training compute", **kw):
+    base = dict(
+        axis=axis,
+        step="a step",
+        unit=unit,
+        value=value,
+        lo=lo,
+        hi=hi,
+        level=0.95,
+        identified=True,
+        limit="a limit",
+        source="src",
+        inference=1.0,
+    )
+    return AxisCost(**{**base, **kw})
+
+
+def test_axes_costs_draws_priced_rows_and_names_the_rest():
+    rows = [
+        _axis("parameters", 2.4, 2.0, 3.0),
+        _axis("data (fresh tokens)", 2.41, 1.9, math.inf),
+        _axis("repeated data (more epochs)", math.inf, 5.0, math.inf),
+        _axis(
+            "curated data (better filter)",
+            math.nan,
+            math.nan,
+            math.nan,
+            identified=False,
+            limit="lines overlap",
+        ),
+        _axis("RL training compute", 1.19, 1.18, 1.2, unit="RL compute", identified=False),
+        _axis(
+            "more calls (majority vote)",
+            3.0,
+            math.nan,
+            math.nan,
+            unit="inference compute per query",
+            identified=False,
+        ),
+    ]
+    fig = what_next.axes_costs(rows)
+    spec = fig.spec()
+    assert fig.title == "What the next fixed improvement costs, axis by axis"
+    assert _marks(spec) == ["rule", "point"]
+    assert _axis_titles(spec) == {"Multiplier of the unit paid (×, log scale)"}
+    pts = _datasets_with(spec, "kind")[0]
+    assert [p["axis"] for p in pts] == ["parameters", "fresh data", "RL compute", "more calls"]
+    assert [p["kind"] for p in pts] == ["fit", "fit", "illustrative", "illustrative"]
+    # an open interval runs to the right edge (a power of ten above every finite value)
+    assert pts[1]["hi"] == 10.0 and pts[3]["lo"] == pts[3]["hi"] == 3.0  # no interval: a dot
+    assert "no upper end (fresh data)" in fig.caption
+    assert (
+        "repeated data (impossible" in fig.caption
+        and "curated data (no price: lines overlap)" in fig.caption
+    )
+    assert "not comparable" in fig.caption and "4 axes of scaling" in fig.alt
+
+
+def test_axes_costs_bad_input():
+    with pytest.raises(InputError):
+        what_next.axes_costs([])
+    with pytest.raises(InputError):
+        what_next.axes_costs([_axis("parameters", math.inf, math.inf, math.inf)])
+    with pytest.raises(InputError):
+        what_next.axes_costs(["parameters"])

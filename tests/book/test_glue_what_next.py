@@ -13,7 +13,16 @@ from types import SimpleNamespace
 import pytest
 
 from scalinglaws import book
-from scalinglaws.analyses.synthesis import ExchangeRate, LossStep, StepUncertainty
+from scalinglaws.analyses.synthesis import (
+    INFERENCE,
+    PRETRAINING,
+    RL_COMPUTE,
+    AxisCost,
+    ExchangeRate,
+    LossStep,
+    StepUncertainty,
+    axis_pending,
+)
 from scalinglaws.analyses.uncertainty import Interval
 from scalinglaws.book.glue import what_next as g
 
@@ -350,3 +359,181 @@ def test_summary_table():
     assert t.iloc[2, 1:3].tolist() == ["12.0×", "none (printed constants)"]
     assert t.iloc[3, 1:3].tolist() == ["4.2", "[3.9, 4.6] (trend only)"]
     assert t.iloc[5, 1:3].tolist() == ["3.46× params", "assumption-driven"]
+
+
+# ---------------------------------------------------------------- seven ways to scale
+
+
+def _row(axis="parameters", value=2.4, lo=2.0, hi=3.0, *, unit=PRETRAINING, **kw) -> AxisCost:
+    base = dict(
+        axis=axis,
+        step="loss −0.01 nats/token",
+        unit=unit,
+        value=value,
+        lo=lo,
+        hi=hi,
+        level=0.95,
+        identified=True,
+        limit="a limit",
+        source="a source",
+        inference=1.0,
+    )
+    return AxisCost(**{**base, **kw})
+
+
+def _axes_params(**kw) -> SimpleNamespace:
+    base = dict(
+        axis_loss_step=0.01,
+        axis_gain=0.05,
+        filter_worse="RefinedWeb",
+        rl_from_fraction=0.5,
+        frac_hard=0.2,
+        p_easy=0.7,
+        p_hard=0.4,
+    )
+    return _params(**{**base, **kw})
+
+
+def test_price_every_case():
+    assert g.price(_row()) == "2.40× (95% interval [2.00×, 3.00×])"
+    assert g.price(_row(hi=math.inf)) == "2.40× (95% interval [2.00×, no upper bound])"
+    assert g.price(_row(lo=math.nan, hi=math.nan)) == "2.40× (no interval: printed constants)"
+    assert g.price(_row(lo=math.nan, hi=math.nan, identified=False)) == (
+        "2.40× (illustrative; no interval: assumed inputs)"
+    )
+    assert g.price(_row(level=math.nan, identified=False)) == (
+        "2.40× (illustrative, range [2.00×, 3.00×])"
+    )
+    assert g.price(_row(value=math.inf)).startswith("impossible")
+    assert g.price(_row(value=math.nan, limit="why")) == "not identified (why)"
+
+
+def test_axes_table_cells():
+    rows = [
+        _row(inference=2.4),
+        _row("data (fresh tokens)", value=math.inf),
+        _row("curated data (better filter)", value=math.nan, identified=False),
+        _row(
+            "RL training compute",
+            value=1.19,
+            lo=1.18,
+            hi=1.2,
+            unit=RL_COMPUTE,
+            level=math.nan,
+            identified=False,
+            inference=math.nan,
+        ),
+        pending := axis_pending("more calls (majority vote)", "module missing"),
+    ]
+    df = g.axes_table(rows)
+    assert list(df.columns) == [
+        "axis",
+        "improvement",
+        "pays in",
+        "multiplier",
+        "interval",
+        "inference per query",
+        "limit",
+        "source",
+    ]
+    assert df.iloc[0][["multiplier", "interval", "inference per query"]].tolist() == [
+        "2.40×",
+        "95% interval [2.00×, 3.00×]",
+        "2.40×",
+    ]
+    assert df.iloc[1][["multiplier", "interval", "inference per query"]].tolist() == [
+        "impossible",
+        "—",
+        "unchanged",
+    ]
+    assert df.iloc[2]["multiplier"] == "not identified"
+    assert df.iloc[3][["multiplier", "interval", "inference per query"]].tolist() == [
+        "1.19× (illustrative)",
+        "range [1.18×, 1.20×]",
+        "not identified",
+    ]
+    assert df.iloc[4]["multiplier"] == "pending" and pending.limit == "module missing"
+    big = g.axes_table([_row(limit="needs 8.2% of 3e+14 tokens", source="at 5.7e+21 FLOP")])
+    assert big.iloc[0]["limit"] == "needs 8.2% of 3.0 × 10¹⁴ tokens"
+    assert big.iloc[0]["source"] == "at 5.7 × 10²¹ FLOP"
+
+
+def _seven(p=None, **rows):
+    base = dict(
+        co=_row("parameters and data together (compute-optimal)", 2.25, 2.0, 2.6, inference=1.5),
+        params=_row(inference=2.4),
+        data=_row("data (fresh tokens)", 2.41, 1.9, 4.0),
+        repeat=_row("repeated data (more epochs)", 2.48, 1.9, 4.8),
+        tt=_row("test-time compute (samples)", 2.16, 1.96, 2.5, unit=INFERENCE, inference=2.16),
+        curated=_row("curated data (better filter)", 3.27, 1.66, 8.49),
+        rl=_row(
+            "RL training compute",
+            1.19,
+            1.18,
+            1.2,
+            unit=RL_COMPUTE,
+            level=math.nan,
+            identified=False,
+        ),
+        calls=_row(
+            "more calls (majority vote)",
+            3.0,
+            math.nan,
+            math.nan,
+            unit=INFERENCE,
+            identified=False,
+            inference=3.0,
+        ),
+    )
+    return g.seven_axes(p or _axes_params(), **{**base, **rows}, curated_flops=5.7e21)
+
+
+def test_seven_axes_texts_and_branches():
+    out = _seven()
+    assert out["next_ax_delta"] == "0.010" and out["next_ax_gain"] == "5.0"
+    assert out["next_ax_rl_from"] == "50%" and out["next_ax_cur_flops"] == "5.7 × 10²¹"
+    assert out["next_ax_mix"] == (
+        "80% easy queries (one call right with probability 0.70) and 20% hard ones (0.40)"
+    )
+    assert out["next_ax_co"] == "2.25× (95% interval [2.00×, 2.60×])"
+    assert _holds("next_ax_alone") and _holds("next_ax_pd")
+    # overlapping intervals: no order between parameters and data
+    assert not _holds("next_ax_pd_order") and not _holds("next_ax_pd_data")
+    assert "indistinguishable" in out["next_ax_pd"]
+    assert "2.40× as much per query" in out["next_ax_pd_infer"]
+    # 2.48 / 2.41 - 1 = 2.9%
+    assert out["next_ax_repeat_cmp"].startswith("only 2.9% more") and _holds("next_ax_repeat_cmp")
+    assert out["next_ax_calls_text"] == "takes 3 calls per query, 3.00× the inference"
+    assert (
+        _holds("next_ax_curated_text") and _holds("next_ax_rl_text") and _holds("next_ax_tt_text")
+    )
+    # separated intervals: data cheaper; repeats much dearer; everything else impossible
+    out = _seven(
+        params=_row(value=9.0, lo=8.0, hi=10.0, inference=9.0),
+        repeat=_row("repeated data (more epochs)", 4.0, 1.9, 9.0),
+        curated=_row("curated data (better filter)", math.nan, identified=False, limit="no"),
+        rl=_row("RL training compute", math.inf, unit=RL_COMPUTE),
+        calls=_row("more calls (majority vote)", math.inf, unit=INFERENCE),
+        tt=_row("test-time compute (samples)", math.inf, unit=INFERENCE),
+    )
+    assert _holds("next_ax_pd_data") and "Fresh data alone are the cheaper" in out["next_ax_pd"]
+    assert not _holds("next_ax_repeat_cmp") and out["next_ax_repeat_cmp"].startswith("66% more")
+    for name in (
+        "next_ax_curated_text",
+        "next_ax_rl_text",
+        "next_ax_calls_text",
+        "next_ax_tt_text",
+    ):
+        assert not _holds(name)
+    # parameters cheaper; and a step too large for either axis alone and for the frontier
+    _seven(params=_row(value=1.5, lo=1.4, hi=1.6, inference=1.5))
+    assert _holds("next_ax_pd_order")
+    out = _seven(
+        co=_row("parameters and data together (compute-optimal)", math.inf),
+        params=_row(value=math.inf),
+        data=_row("data (fresh tokens)", math.inf),
+        repeat=_row("repeated data (more epochs)", math.inf),
+    )
+    assert not _holds("next_ax_both") and "cannot be bought" in out["next_ax_both"]
+    assert not _holds("next_ax_pd") and not _holds("next_ax_pd_infer")
+    assert out["next_ax_repeat_cmp"] == "impossible, as with fresh text"

@@ -9,12 +9,13 @@ import numpy as np
 import pandas as pd
 
 from scalinglaws.analyses.datawall import DataWallMC
+from scalinglaws.analyses.synthesis import INFERENCE, PRETRAINING, RL_COMPUTE, AxisCost
 from scalinglaws.analyses.trends import TrendFit, select_models, trend_band
 from scalinglaws.book import charts
 from scalinglaws.core.errors import InputError
 from scalinglaws.core.laws import law_label
 
-__all__ = ["compute_step_wall"]
+__all__ = ["axes_costs", "compute_step_wall"]
 
 
 def compute_step_wall(
@@ -128,5 +129,128 @@ def compute_step_wall(
                 else "one horizontal dashed line for today's budget, "
             )
             + "and a vertical shaded band for the years when public text runs out."
+        ),
+    )
+
+
+#: Short labels of the axes for the chart's y axis (the table carries the full names).
+AXIS_LABELS: dict[str, str] = {
+    "parameters and data together (compute-optimal)": "both (reference)",
+    "parameters": "parameters",
+    "data (fresh tokens)": "fresh data",
+    "repeated data (more epochs)": "repeated data",
+    "curated data (better filter)": "curated data",
+    "RL training compute": "RL compute",
+    "test-time compute (samples)": "test-time samples",
+    "more calls (majority vote)": "more calls",
+}
+
+
+def _upper(row: AxisCost, right: float) -> float:
+    """Upper end of the bar: the interval's, ``right`` (the edge) if unbounded, the value if none."""
+    if math.isnan(row.lo):
+        return row.value
+    return row.hi if math.isfinite(row.hi) else right
+
+
+def _short(axis: str) -> str:
+    return AXIS_LABELS.get(axis, axis)
+
+
+def axes_costs(rows: list[AxisCost]) -> charts.Figure:
+    """Dot-and-interval chart: the multiplier each axis pays for its next fixed improvement.
+
+    One row per :class:`~scalinglaws.analyses.synthesis.AxisCost` with a finite price, coloured
+    by the unit paid (pre-training compute, RL compute, inference compute per query: never
+    converted into each other); an interval with no upper end runs to the right edge. Rows
+    without a price (impossible, not identified, pending) are named in the caption.
+    """
+    rows = list(rows)
+    if not rows or not all(isinstance(r, AxisCost) for r in rows):
+        raise InputError("rows must be a non-empty list of AxisCost")
+    priced = [r for r in rows if math.isfinite(r.value)]
+    if not priced:
+        raise InputError("no axis has a finite price to draw")
+    finite = [v for r in priced for v in (r.value, r.lo, r.hi) if math.isfinite(v)]
+    right = 10 ** math.ceil(math.log10(max(finite) * 1.5))
+    df = pd.DataFrame(
+        {
+            "axis": [_short(r.axis) for r in priced],
+            "unit": [r.unit for r in priced],
+            "step": [r.step for r in priced],
+            "value": [r.value for r in priced],
+            "lo": [r.lo if math.isfinite(r.lo) else r.value for r in priced],
+            "hi": [_upper(r, right) for r in priced],
+            "kind": ["illustrative" if not r.identified else "fit" for r in priced],
+        }
+    )
+    order = [_short(r.axis) for r in priced]
+    x_title = "Multiplier of the unit paid (×, log scale)"
+    x_enc = charts.log_enc("x", "value", x_title, [1.0, right])
+    x_lo = charts.log_enc("x", "lo", x_title, [1.0, right])
+    y_enc = alt.Y("axis:N", title=None, sort=order)
+    color = alt.Color(
+        "unit:N",
+        title="unit paid",
+        scale=alt.Scale(
+            domain=[PRETRAINING, RL_COMPUTE, INFERENCE], range=list(charts.PALETTE[:3])
+        ),
+    )
+    bars = alt.Chart(df).mark_rule(strokeWidth=2).encode(x=x_lo, x2="hi:Q", y=y_enc, color=color)
+    dots = (
+        alt.Chart(df)
+        .mark_point(filled=True, size=70)
+        .encode(
+            x=x_enc,
+            y=y_enc,
+            color=color,
+            shape=alt.Shape(
+                "kind:N",
+                title="price from",
+                scale=alt.Scale(domain=["fit", "illustrative"], range=["circle", "diamond"]),
+            ),
+            tooltip=[
+                "axis",
+                "step",
+                "unit",
+                alt.Tooltip("value:Q", format=".3g"),
+                alt.Tooltip("lo:Q", format=".3g"),
+                alt.Tooltip("hi:Q", format=".3g"),
+            ],
+        )
+    )
+    missing = [r for r in rows if not math.isfinite(r.value)]
+    missing_text = (
+        " Not drawn: "
+        + "; ".join(
+            f"{_short(r.axis)} ({'impossible: the improvement is beyond its saturation' if r.value == math.inf else 'no price: ' + r.limit})"
+            for r in missing
+        )
+        + "."
+        if missing
+        else ""
+    )
+    open_ended = [_short(r.axis) for r in priced if not math.isnan(r.lo) and math.isinf(r.hi)]
+    open_text = (
+        f" Intervals running to the right edge have no upper end ({', '.join(open_ended)})."
+        if open_ended
+        else ""
+    )
+    return charts.figure(
+        charts.layer(bars, dots),
+        title="What the next fixed improvement costs, axis by axis",
+        caption=(
+            "Each dot is the factor by which one axis must grow to buy its next fixed "
+            "improvement (the table names the improvement), with its interval as a bar. Colours "
+            "are the unit paid: pre-training compute, RL compute or inference compute per query; "
+            "a factor in one unit is not comparable with a factor in another. Diamonds mark "
+            "illustrative prices (assumed inputs), circles prices from the book's fits."
+            + open_text
+            + missing_text
+        ),
+        alt=(
+            f"Horizontal dot-and-interval chart with {len(priced)} axes of scaling on the vertical "
+            "axis and, on a log horizontal axis, the multiplier each must pay for its next fixed "
+            "improvement, coloured by the unit paid."
         ),
     )

@@ -18,6 +18,7 @@ model up to a billion times larger matches.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import pandas as pd
@@ -25,6 +26,7 @@ import pandas as pd
 from scalinglaws.analyses import datawall
 from scalinglaws.analyses.datawall import DataWallMC
 from scalinglaws.analyses.synthesis import (
+    AxisCost,
     ExchangeRate,
     LossStep,
     StepUncertainty,
@@ -45,7 +47,16 @@ from scalinglaws.book import (
 )
 from scalinglaws.core.laws import DEFAULT_LAW, get_law, law_label
 
-__all__ = ["exchange", "loss_step", "reading", "summary_table", "trends_and_wall"]
+__all__ = [
+    "axes_table",
+    "exchange",
+    "loss_step",
+    "price",
+    "reading",
+    "seven_axes",
+    "summary_table",
+    "trends_and_wall",
+]
 
 
 # ------------------------------------------------------------------------------ formatting
@@ -475,3 +486,236 @@ def summary_table(
         ),
     ]
     return pd.DataFrame(rows, columns=["quantity", "this book", "interval", "published"])
+
+
+# ---------------------------------------------------------------- seven ways to scale
+
+
+def _range(row: AxisCost) -> str:
+    """The row's interval with its kind: a percentile interval, or a range from stated margins."""
+    if math.isnan(row.lo):
+        return "none (printed constants)" if row.identified else "none (assumed inputs)"
+    kind = "range" if math.isnan(row.level) else f"{fmt_pct(row.level, 0)} interval"
+    return f"{kind} {ci(row.lo, row.hi, times)}"
+
+
+def price(row: AxisCost) -> str:
+    """A row's price in words: ``2.4× (95% interval [2.0×, 3.0×])``, or why there is none."""
+    if math.isnan(row.value):
+        return f"not identified ({row.limit})"
+    if math.isinf(row.value):
+        return "impossible: the improvement is beyond what this axis can buy"
+    if math.isnan(row.lo):
+        why = "printed constants" if row.identified else "assumed inputs"
+        return (
+            f"{times(row.value)} ({'' if row.identified else 'illustrative; '}no interval: {why})"
+        )
+    label = "" if row.identified else "illustrative, "
+    return f"{times(row.value)} ({label}{_range(row)})"
+
+
+def _times_or(x: float) -> str:
+    if math.isnan(x):
+        return "not identified"
+    return times(x) if math.isfinite(x) else "—"
+
+
+_E_NUMBER = re.compile(r"\b(\d(?:\.\d+)?)e\+?(\d+)\b")
+
+
+def _book_numbers(text: str) -> str:
+    """Numbers written ``1.5e+13`` in the library's texts, in the book's style (``1.5 × 10¹³``)."""
+    return _E_NUMBER.sub(lambda m: fmt_sig(float(m.group(0)), 2), text)
+
+
+def axes_table(rows: list[AxisCost]) -> pd.DataFrame:
+    """The seven axes (and the reference row) as a reader's table (formatted text).
+
+    Columns ``axis``, ``improvement``, ``pays in``, ``multiplier``, ``interval``,
+    ``inference per query``, ``limit``, ``source``. An impossible improvement reads
+    "impossible", an unidentified or pending one "not identified" / "pending"; an illustrative
+    price (assumed inputs) is marked "(illustrative)".
+    """
+    out = []
+    for r in rows:
+        if math.isnan(r.value):
+            mult, interval = ("pending" if r.step == "—" else "not identified"), "—"
+        elif math.isinf(r.value):
+            mult, interval = "impossible", "—"
+        else:
+            mult = times(r.value) + ("" if r.identified else " (illustrative)")
+            interval = _range(r)
+        out.append(
+            (
+                r.axis,
+                r.step,
+                r.unit or "—",
+                mult,
+                interval,
+                _times_or(r.inference) if r.inference != 1.0 else "unchanged",
+                _book_numbers(r.limit),
+                _book_numbers(r.source),
+            )
+        )
+    return pd.DataFrame(
+        out,
+        columns=[
+            "axis",
+            "improvement",
+            "pays in",
+            "multiplier",
+            "interval",
+            "inference per query",
+            "limit",
+            "source",
+        ],
+    )
+
+
+def _cheaper(a: AxisCost, b: AxisCost) -> bool:
+    """``a`` costs less than ``b`` and their intervals do not overlap (point values if none)."""
+    if math.isnan(a.lo) or math.isnan(b.lo):
+        return a.value < b.value
+    return a.hi < b.lo
+
+
+def seven_axes(
+    P: Any,
+    co: AxisCost,
+    params: AxisCost,
+    data: AxisCost,
+    repeat: AxisCost,
+    tt: AxisCost,
+    curated: AxisCost,
+    rl: AxisCost,
+    calls: AxisCost,
+    curated_flops: float,
+) -> dict[str, str]:
+    """Glue the section "Seven ways to scale, priced in one unit".
+
+    ``co`` is the compute-optimal reference row and the others the rows of
+    :mod:`scalinglaws.analyses.synthesis`'s ``axis_*`` functions; each row's price is glued as
+    ``next_ax_<key>`` (:func:`price`). Every comparison and every sentence that depends on whether a
+    step can be bought is chosen by the data. ``curated_flops`` is the budget (FLOP) at which the
+    curated row compares the two filters.
+    """
+    rows = {
+        "co": co,
+        "params": params,
+        "data": data,
+        "repeat": repeat,
+        "tt": tt,
+        "curated": curated,
+        "rl": rl,
+        "calls": calls,
+    }
+    out = {
+        "next_ax_delta": fmt_fixed(P.axis_loss_step, 3),
+        "next_ax_gain": fmt_sig(100 * P.axis_gain, 2),
+        "next_ax_worse": P.filter_worse,
+        "next_ax_cur_flops": fmt_sig(curated_flops, 2),
+        "next_ax_rl_from": fmt_pct(P.rl_from_fraction, 0),
+        "next_ax_mix": (
+            f"{fmt_pct(1 - P.frac_hard, 0)} easy queries (one call right with probability "
+            f"{fmt_fixed(P.p_easy, 2)}) and {fmt_pct(P.frac_hard, 0)} hard ones "
+            f"({fmt_fixed(P.p_hard, 2)})"
+        ),
+        **{f"next_ax_{k}": price(r) for k, r in rows.items()},
+    }
+    glue_values(out)
+    both = co.possible
+    out["next_ax_alone"] = claim(
+        "next_ax_alone",
+        params.value >= co.value and data.value >= co.value,
+        "Growing either one alone costs at least as much as growing both together, as the "
+        "compute-optimal allocation promises.",
+        "Here one axis alone appears cheaper than the compute-optimal step, which the law does "
+        "not allow: the difference is numerical, not a finding.",
+    )
+    out["next_ax_pd_data"] = claim(
+        "next_ax_pd_data",
+        _cheaper(data, params),
+        "Fresh data alone are the cheaper of the two in training compute.",
+        "In training compute the two are indistinguishable within their intervals.",
+    )
+    out["next_ax_pd_order"] = claim(
+        "next_ax_pd_order",
+        _cheaper(params, data),
+        "Parameters alone are the cheaper of the two in training compute.",
+        out["next_ax_pd_data"],
+    )
+    out["next_ax_pd"] = claim(
+        "next_ax_pd",
+        params.possible and data.possible,
+        out["next_ax_pd_order"],
+        "At least one of them cannot buy the step at all: its term of the loss is already "
+        "smaller than the step, and only the other term (or both together) can.",
+    )
+    out["next_ax_pd_infer"] = claim(
+        "next_ax_pd_infer",
+        params.possible,
+        (
+            f"The difference is at inference: the larger model costs {times(params.inference)} "
+            "as much per query, for as long as it is served, while more data leave the cost per "
+            "query unchanged."
+            if params.possible
+            else "-"
+        ),
+        "At inference more data leave the cost per query unchanged, whereas a larger model "
+        "would pay on every query.",
+    )
+    if data.possible and repeat.possible:
+        extra_cost = repeat.value / data.value - 1.0
+        repeat_text = claim(
+            "next_ax_repeat_cmp",
+            extra_cost < 0.1,
+            f"only {pct(extra_cost)} more than fresh text at the published decay constant",
+            f"{pct(extra_cost)} more than fresh text at the published decay constant",
+        )
+    else:
+        repeat_text = claim(
+            "next_ax_repeat_cmp",
+            data.possible,
+            "impossible from repeats at the published decay constant, though fresh text could "
+            "buy it",
+            "impossible, as with fresh text",
+        )
+    out["next_ax_repeat_cmp"] = repeat_text
+    out["next_ax_both"] = claim(
+        "next_ax_both",
+        both,
+        f"Along the compute-optimal frontier, the next {fmt_fixed(P.axis_loss_step, 3)}-nat "
+        f"step costs {price(co)} the pre-training compute.",
+        f"Along the compute-optimal frontier, the next {fmt_fixed(P.axis_loss_step, 3)}-nat "
+        "step cannot be bought at all: it lies below the law's floor.",
+    )
+    out["next_ax_tt_text"] = claim(
+        "next_ax_tt_text",
+        tt.possible,
+        f"costs {price(tt)} the inference per query and no training compute",
+        "cannot be bought: the target coverage would exceed 100%",
+    )
+    out["next_ax_curated_text"] = claim(
+        "next_ax_curated_text",
+        curated.possible,
+        f"is worth {price(curated)} the pre-training compute at DCLM's largest common budget: "
+        "the worse data would need that much more compute to reach the same CORE score",
+        f"is not pinned down by the runs ({curated.limit})",
+    )
+    out["next_ax_rl_text"] = claim(
+        "next_ax_rl_text",
+        math.isfinite(rl.value),
+        f"costs {price(rl)} the RL compute",
+        "cannot be bought: the target lies at or beyond the curve's asymptote",
+    )
+    out["next_ax_calls_text"] = claim(
+        "next_ax_calls_text",
+        math.isfinite(calls.value),
+        (
+            f"takes {fmt_int(calls.value)} calls per query, {times(calls.value)} the inference"
+            if math.isfinite(calls.value)
+            else "-"
+        ),
+        "cannot be bought with any number of calls up to the curve's end",
+    )
+    return out
