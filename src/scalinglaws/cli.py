@@ -3,7 +3,8 @@
 Subcommands: ``optimal``, ``loss``, ``fit``, ``pass-at-k``, ``data {list,verify,info}``
 and ``run``. Each takes ``--json`` for machine-readable output on stdout; otherwise
 it prints a small table. Bad input exits with code 2 and ONE line on stderr
-(``scalinglaws: error: ...``); success exits 0. Output has no timestamps.
+(``scalinglaws: error: ...``); success exits 0. Output has no timestamps. ``run --grid``
+exits 1 (after writing its summary, with one line on stderr) when some of its runs failed.
 
 Limits (bad input beyond them is refused with exit 2, see "How to run"): budgets
 ``--flops`` in [1e6, 1e35] FLOP; ``--params``, ``--tokens`` and ``--unique-tokens`` in
@@ -603,6 +604,10 @@ def _cmd_data_info(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from scalinglaws.book.chapters import get_chapter, run, validate
 
+    if args.grid is not None:
+        return _run_grid(args)
+    if args.jobs is not None:
+        raise InputError("--jobs needs --grid (a single run uses one kernel)")
     chapter = get_chapter(args.chapter)
     params: dict[str, str] = {}
     for name, value in args.param or []:
@@ -613,6 +618,60 @@ def _cmd_run(args: argparse.Namespace) -> int:
     out = run(chapter.id, params, output=args.output)
     data = {"chapter": chapter.id, "output": str(out), "parameters": values}
     _emit(args, data, f"executed {chapter.id} -> {out}")
+    return 0
+
+
+def _run_grid(args: argparse.Namespace) -> int:
+    """``run CHAPTER --grid GRID.csv -o OUTDIR``: exit 0 when every run succeeded, 1 when some
+    failed (their lines in summary.csv say why), 2 on bad input (nothing run or written)."""
+    from scalinglaws.book.chapters import (
+        GRID_SUMMARY,
+        get_chapter,
+        grid_columns,
+        run_grid,
+    )
+
+    if args.param:
+        raise InputError(
+            "-p cannot be combined with --grid: give the parameter a column in the grid"
+        )
+    if args.output is None:
+        raise InputError("--grid needs -o OUTDIR, the folder for the notebooks and summary.csv")
+    chapter = get_chapter(args.chapter)
+    results = run_grid(chapter.id, args.grid, args.output, jobs=args.jobs)
+    folder = results[0].notebook.parent
+    summary = folder / GRID_SUMMARY
+    names = grid_columns(chapter.id, results)
+    failed = [r for r in results if r.status != "ok"]
+    data = {
+        "chapter": chapter.id,
+        "output": str(folder),
+        "summary": str(summary),
+        "n_runs": len(results),
+        "n_failed": len(failed),
+        "runs": [
+            {
+                "row": r.row,
+                "notebook": str(r.notebook),
+                "status": r.status,
+                "error": r.error,
+                "parameters": r.values,
+                "glued": {name: r.glued.get(name) for name in names},
+            }
+            for r in results
+        ],
+    }
+    rows = [(r.row, r.notebook.name, r.status if r.status == "ok" else r.error) for r in results]
+    text = _table(rows, ("row", "notebook", "status"))
+    text += f"\n\n{len(results) - len(failed)} of {len(results)} runs ok; summary: {summary}"
+    _emit(args, data, text)
+    if failed:
+        first = failed[0]
+        _error(
+            f"{len(failed)} of {len(results)} runs failed (row {first.row}: {first.error}); "
+            f"see {summary}"
+        )
+        return 1
     return 0
 
 
@@ -714,9 +773,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "run",
-        help="execute a chapter notebook with papermill",
+        help="execute a chapter notebook with papermill (once, or once per row of a --grid)",
         description="Chapters: " + chapter_ids + ". Parameters are validated against the "
-        "declarations next to each notebook (chapters/*.params.yaml) before anything runs.",
+        "declarations next to each notebook (chapters/*.params.yaml) before anything runs. "
+        "With --grid GRID.csv -o OUTDIR the chapter runs once per row of GRID.csv (a header of "
+        "parameter names, one column each, e.g. seed,n_boot; one row per run, e.g. per "
+        "student; an optional column 'name' names the notebooks): every row is checked first "
+        "(a bad cell: one line naming its row and column, exit 2, nothing run), then the runs "
+        "go in parallel over the CPU cores, writing OUTDIR/<stem>-row<k>.ipynb (k from 1, or "
+        "<stem>-<name>.ipynb) and OUTDIR/summary.csv (each row's parameters, status ok/failed "
+        "with the one-line error, and the chapter's headline glued numbers). A failed run does "
+        "not stop the others; the exit code is then 1.",
     )
     p.add_argument("chapter", help="chapter id")
     p.add_argument(
@@ -732,7 +799,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         type=Path,
         default=None,
-        help="executed notebook (default <chapter stem>.out.ipynb here)",
+        help="executed notebook (default <chapter stem>.out.ipynb here); with --grid: the "
+        "output folder (required; created if missing)",
+    )
+    p.add_argument(
+        "--grid",
+        type=Path,
+        default=None,
+        metavar="GRID.csv",
+        help="run once per row of this CSV of parameter values (columns = parameter names)",
+    )
+    p.add_argument(
+        "--jobs",
+        type=_int_at_least(1, 1024),
+        default=None,
+        help="parallel runs with --grid (default: the usable CPU cores)",
     )
     p.add_argument("--json", action="store_true", help=json_help)
     p.set_defaults(func=_cmd_run)

@@ -27,6 +27,12 @@ the chapter, the parameter and what is allowed; ``scalinglaws run`` prints it an
 anything runs. Inside a notebook, :func:`check` raises it with a one-line kernel traceback, so a
 plain ``papermill -p n_boot -5`` run shows ``ParameterError: ...`` rather than a stack.
 
+:func:`run_grid` runs a chapter once per row of a CSV grid of parameters (one column per
+parameter, e.g. a seed per student), every row validated by :func:`read_grid` before any run
+starts, in parallel processes, and writes one notebook per row and ``summary.csv`` with each
+run's parameters, status and headline glued values (:data:`HEADLINE_GLUE`, read back from the
+executed notebook by :func:`glued_values`).
+
 The book's root (the folder holding ``_toc.yml`` and ``chapters/``) is found by
 :func:`book_root`: an explicit argument, else ``$SCALINGLAWS_BOOK_ROOT``, else the first folder
 holding ``_toc.yml`` upward from the current folder, else upward from this package (an editable
@@ -49,16 +55,24 @@ from scalinglaws.core.errors import InputError, ParameterError, ScalingLawsError
 __all__ = [
     "BOOK_ROOT_ENV",
     "CHAPTERS",
+    "GRID_SUMMARY",
+    "HEADLINE_GLUE",
     "Chapter",
     "ChapterParams",
+    "GridResult",
+    "GridRow",
     "NotebookParameterError",
     "Param",
     "book_root",
     "check",
     "get_chapter",
+    "glued_values",
+    "grid_columns",
     "load_chapter",
     "parameters_cell",
+    "read_grid",
     "run",
+    "run_grid",
     "spec_matches_notebook",
     "validate",
 ]
@@ -645,7 +659,16 @@ def run(
     if not chapter.notebook.is_file():
         raise InputError(f"chapter {chapter_id!r}: notebook {chapter.notebook} does not exist")
     out = _check_output(chapter, output)
+    _execute(chapter, values, out)
+    return out
 
+
+def _execute(chapter: Chapter, values: Mapping[str, Any], out: Path) -> None:
+    """Run ``chapter`` with the validated ``values`` into the checked path ``out`` (atomically).
+
+    Takes the :class:`Chapter` itself (not its id), so a worker process of :func:`run_grid`
+    needs no registry lookup. Raises ScalingLawsError (one line) when the notebook raises.
+    """
     import os
     import tempfile
 
@@ -670,7 +693,7 @@ def run(
             )
         except PapermillExecutionError as exc:
             raise ScalingLawsError(
-                f"chapter {chapter_id!r} failed in cell {exc.exec_count}: {exc.ename}: "
+                f"chapter {chapter.id!r} failed in cell {exc.exec_count}: {exc.ename}: "
                 f"{_one_line(exc.evalue)}"
             ) from None
         _strip_timestamps(tmp)
@@ -680,7 +703,6 @@ def run(
         os.replace(tmp, out)  # atomic: replaces the directory entry, never a linked file
     finally:
         tmp.unlink(missing_ok=True)
-    return out
 
 
 def _one_line(text: object, width: int = 300) -> str:
@@ -754,6 +776,20 @@ def _check_output(chapter: Chapter, output: Path | str | None) -> Path:
     resolved = out.resolve()
     if resolved == chapter.notebook.resolve():
         raise InputError(f"refusing to overwrite the chapter's source notebook {chapter.notebook}")
+    _refuse_book_folders(chapter, out)
+    if out.exists():
+        if out.is_dir():
+            raise InputError(f"output is a folder: {out}")
+        _refuse_chapter_file(out)
+    if not out.parent.is_dir():
+        raise InputError(f"output folder does not exist: {out.parent}")
+    return out
+
+
+def _refuse_book_folders(chapter: Chapter, out: Path) -> None:
+    """InputError if ``out`` (absolute, normalised) lies inside a book's ``chapters/`` or ``book/``
+    (the chapter's own book and the current one; compared before and after resolving links)."""
+    resolved = out.resolve()
     roots = set()
     for start in (chapter.notebook, None):  # the notebook's own book, and the current one
         try:
@@ -767,23 +803,22 @@ def _check_output(chapter: Chapter, output: Path | str | None) -> Path:
                 f"refusing to write inside the book's folder {folder}: choose an output "
                 "outside chapters/ and book/"
             )
-    if out.exists():
-        if out.is_dir():
-            raise InputError(f"output is a folder: {out}")
-        st = out.stat()
-        for c in CHAPTERS.values():
-            try:
-                cs = c.notebook.stat()
-            except OSError:
-                continue
-            if (st.st_dev, st.st_ino) == (cs.st_dev, cs.st_ino):
-                raise InputError(
-                    f"refusing to overwrite {out}: it is the same file as the notebook of "
-                    f"chapter {c.id!r} ({c.notebook})"
-                )
-    if not out.parent.is_dir():
-        raise InputError(f"output folder does not exist: {out.parent}")
-    return out
+
+
+def _refuse_chapter_file(out: Path) -> None:
+    """InputError if the existing file ``out`` is any chapter's notebook (same device and inode,
+    so a hard link to a chapter is refused too)."""
+    st = out.stat()
+    for c in CHAPTERS.values():
+        try:
+            cs = c.notebook.stat()
+        except OSError:
+            continue
+        if (st.st_dev, st.st_ino) == (cs.st_dev, cs.st_ino):
+            raise InputError(
+                f"refusing to overwrite {out}: it is the same file as the notebook of "
+                f"chapter {c.id!r} ({c.notebook})"
+            )
 
 
 def _strip_timestamps(path: Path) -> None:
@@ -800,3 +835,461 @@ def _strip_timestamps(path: Path) -> None:
         for key in ("start_time", "end_time", "duration"):
             cpm.pop(key, None)
     nbformat.write(nb, str(path))
+
+
+# -------------------------------------------------------------------------------------- grid
+
+#: The glued numbers :func:`run_grid` copies into ``summary.csv``, per chapter: its headline
+#: results with their intervals (glue names of the chapter's notebook). A chapter not listed
+#: contributes every value it glues. ``tests/test_grid.py`` checks that each name is glued by the
+#: chapter's stored notebook.
+HEADLINE_GLUE: dict[str, tuple[str, ...]] = {
+    "power-laws": (
+        "pl_pythia_alpha",
+        "pl_pythia_alpha_ci",
+        "pl_repro_alpha",
+        "pl_repro_alpha_ci",
+        "pl_err_far_sat",
+        "pl_err_far_sat_ci",
+        "pl_sim_ratio",
+    ),
+    "kaplan": (
+        "book_porian_kaplan_a",
+        "kap_a_rw_ci",
+        "kap_ex_h_tpp",
+        "kap_ex_h_tpp_ci",
+        "kap_py_slope",
+        "kap_py_slope_ci",
+    ),
+    "gpt-series": (
+        "gpt_g3_vs_chin",
+        "gpt_g3_vs_chin_ci",
+        "gpt_tr_g",
+        "gpt_tr_g_ci",
+        "gpt_pr_pred",
+        "gpt_pr_pred_ci",
+    ),
+    "chinchilla": (
+        "chin_a3_alpha",
+        "chin_a3_alpha_ci",
+        "chin_a3_beta",
+        "chin_a3_beta_ci",
+        "chin_a3_a",
+        "chin_a3_a_ci",
+        "chin_tpp_fit",
+        "chin_tpp_fit_ci",
+    ),
+    "slowdown": (
+        "slow_gamma",
+        "slow_gamma_ci",
+        "slow_gr",
+        "slow_gr_ci",
+        "slow_wall_median",
+        "slow_wall_ci",
+    ),
+    "reasoning": (
+        "rsn_cfit_b",
+        "rsn_cfit_b_ci",
+        "rsn_b_swe",
+        "rsn_b_swe_ci",
+        "rsn_aime_gain",
+        "rsn_aime_gain_ci",
+    ),
+    "what-next": (
+        "next_growth",
+        "next_growth_ci",
+        "next_wall",
+        "next_wall_ci",
+        "next_gap",
+        "next_gap_ci",
+    ),
+}
+
+#: File :func:`run_grid` writes into its output folder: one line per grid row.
+GRID_SUMMARY = "summary.csv"
+
+#: Optional grid column naming each row's notebook ``<stem>-<name>.ipynb`` (e.g. a student id)
+#: instead of ``<stem>-row<k>.ipynb``; a column, never a parameter (unless a chapter declares one).
+GRID_NAME_COLUMN = "name"
+
+#: Largest grid file (bytes) and number of data rows :func:`read_grid` accepts.
+MAX_GRID_BYTES = 1_000_000
+MAX_GRID_ROWS = 1_000
+
+_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """One validated row of a parameter grid.
+
+    ``row`` counts data rows from 1 (blank lines skipped), ``line`` is the row's line in the
+    file, ``values`` holds every parameter of the chapter (the row's values, defaults for the
+    columns it does not have), ``notebook`` the file name the run writes in the output folder.
+    """
+
+    row: int
+    line: int
+    values: dict[str, Any]
+    notebook: str
+
+
+@dataclass(frozen=True)
+class GridResult:
+    """The outcome of one grid row: ``status`` is ``"ok"`` or ``"failed"`` (``error`` then holds
+    the one-line reason and no notebook was written); ``glued`` maps glue name to text."""
+
+    row: int
+    notebook: Path
+    values: dict[str, Any]
+    status: str
+    error: str
+    glued: dict[str, str]
+
+
+def read_grid(chapter_id: str, grid: Path | str) -> list[GridRow]:
+    """Read and validate a parameter grid: a CSV file, one run per row, one column per parameter.
+
+    The header names parameters of the chapter (any subset, each once) and optionally the column
+    ``name`` (:data:`GRID_NAME_COLUMN`): each row's notebook is then ``<stem>-<name>.ipynb``,
+    else ``<stem>-row<k>.ipynb``. Cells are parsed and checked as ``scalinglaws run -p`` does
+    (:func:`validate`, then the date and free-text checks). A UTF-8 byte-order mark is allowed;
+    blank lines are skipped.
+
+    Returns
+    -------
+    list of GridRow
+        In file order.
+
+    Raises
+    ------
+    InputError, ParameterError
+        One line naming the file, the row (counted from 1, with its line) and the column: a
+        missing, empty, binary or oversized file, a header cell that is empty, repeated or not a
+        parameter of the chapter, no data rows, a row with too few or too many cells, an empty
+        or invalid cell, an invalid or repeated name. Nothing is run.
+    """
+    import csv
+    import io
+    import re
+
+    chapter = get_chapter(chapter_id)
+    p = Path(grid)
+    if not p.exists():
+        raise InputError(f"grid file not found: {p}")
+    if not p.is_file():
+        raise InputError(f"grid is not a file: {p}")
+    try:
+        size = p.stat().st_size
+        raw = p.read_bytes() if size <= MAX_GRID_BYTES else b""
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read: {exc.strerror or exc}") from None
+    if size > MAX_GRID_BYTES:
+        raise InputError(f"{p}: file is {size:,} bytes; a grid may have at most {MAX_GRID_BYTES:,}")
+    if b"\x00" in raw:
+        raise InputError(f"{p}: not a text CSV file (it contains NUL bytes)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{p}: not a UTF-8 text CSV file") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    records: list[tuple[int, list[str]]] = []
+    try:
+        for cells in reader:
+            if any(c.strip() for c in cells):
+                records.append((reader.line_num, [c.strip() for c in cells]))
+    except csv.Error as exc:
+        raise InputError(f"{p}, line {reader.line_num}: malformed CSV: {_one_line(exc)}") from None
+    if not records:
+        raise InputError(f"{p}: file is empty (expected a header row of parameter names)")
+    header_line, header = records[0]
+    names = [q.name for q in chapter.params]
+    is_name = {c: c == GRID_NAME_COLUMN and c not in names for c in header}
+    for i, column in enumerate(header, start=1):
+        if not column:
+            raise InputError(f"{p}, line {header_line}: header column {i} has no name")
+        if header.index(column) != i - 1:
+            raise InputError(f"{p}, line {header_line}: column {column!r} appears twice")
+        if column not in names and not is_name[column]:
+            raise InputError(
+                f"{p}, line {header_line}: unknown column {_short_repr(column)}: chapter "
+                f"{chapter.id!r} has parameters {', '.join(names) or 'none'} (and an optional "
+                f"{GRID_NAME_COLUMN!r} column naming the notebooks)"
+            )
+    data = records[1:]
+    if not data:
+        raise InputError(f"{p}: no data rows after the header (one row per run)")
+    if len(data) > MAX_GRID_ROWS:
+        raise InputError(f"{p}: {len(data):,} data rows; a grid may have at most {MAX_GRID_ROWS:,}")
+    rows: list[GridRow] = []
+    seen: dict[str, int] = {}
+    for k, (line, cells) in enumerate(data, start=1):
+        where = f"{p}, row {k} (line {line})"
+        if len(cells) != len(header):
+            raise InputError(
+                f"{where}: {len(cells)} cell{'s' * (len(cells) != 1)}, but the header has "
+                f"{len(header)} columns"
+            )
+        given: dict[str, str] = {}
+        label = f"row{k}"
+        for column, cell in zip(header, cells, strict=True):
+            if not cell:
+                raise InputError(
+                    f"{where}, column {column!r}: empty cell (every row needs a value; leave the "
+                    "column out to use the chapter's default)"
+                )
+            if is_name[column]:
+                if not re.match(_NAME_PATTERN, cell):
+                    raise InputError(
+                        f"{where}, column {column!r}: a name is 1 to 64 letters, digits, '.', '_' "
+                        f"or '-' starting with a letter or digit, got {_short_repr(cell)}"
+                    )
+                label = cell
+                continue
+            spec = chapter.param(column)
+            try:
+                validate(chapter.id, {column: cell})
+            except ParameterError:
+                raise ParameterError(
+                    f"{where}, column {column!r}: must be {spec.allowed()}, got {_short_repr(cell)}"
+                ) from None
+            given[column] = cell
+        values = validate(chapter.id, given)
+        try:
+            _check_string_kinds(chapter, values)
+        except ParameterError as exc:
+            raise ParameterError(f"{where}: {exc}") from None
+        notebook = f"{chapter.notebook.stem}-{label}.ipynb"
+        if notebook.casefold() in seen:
+            raise InputError(
+                f"{where}, column {GRID_NAME_COLUMN!r}: {label!r} already names row "
+                f"{seen[notebook.casefold()]} (each row writes its own notebook)"
+            )
+        seen[notebook.casefold()] = k
+        rows.append(GridRow(k, line, values, notebook))
+    return rows
+
+
+def glued_values(notebook: Path | str) -> dict[str, str]:
+    """Every value an executed notebook glued (myst-nb ``glue``), name to text, in cell order.
+
+    myst-nb stores a glued value as a ``display_data`` output whose metadata ``scrapbook.name``
+    is its name and whose data ``application/papermill.record/text/plain`` is its plain-text
+    form: for :func:`scalinglaws.book.glue_text` the quoted literal of the text, returned here
+    unquoted (as ``{glue:text}`` shows it). Other values give their Markdown form, else the plain
+    text as stored.
+    """
+    import nbformat
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    prefix = "application/papermill.record/"
+    out: dict[str, str] = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            meta = output.get("metadata", {}).get("scrapbook")
+            if not isinstance(meta, dict) or "name" not in meta:
+                continue
+            data = output.get("data", {})
+            plain = data.get(prefix + "text/plain")
+            try:
+                value = ast.literal_eval(plain) if isinstance(plain, str) else None
+            except (ValueError, SyntaxError, MemoryError, RecursionError):
+                value = None
+            if not isinstance(value, str):
+                value = data.get(prefix + "text/markdown", plain)
+            out[str(meta["name"])] = "" if value is None else str(value)
+    return out
+
+
+def _usable_cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _show_progress(progress: bool | None) -> bool:
+    """A progress bar: as asked, else only on a terminal and unless ``SCALINGLAWS_QUIET`` is set."""
+    import sys
+
+    if progress is not None:
+        return bool(progress)
+    quiet = os.environ.get("SCALINGLAWS_QUIET", "").strip().lower() not in ("", "0", "false", "no")
+    return not quiet and sys.stderr.isatty()
+
+
+def _check_grid_folder(
+    chapter: Chapter, outdir: Path | str, rows: list[GridRow], grid: Path
+) -> Path:
+    """The output folder of :func:`run_grid` (absolute), refused as :func:`run` refuses a path."""
+    folder = Path(os.path.normpath(Path.cwd() / Path(outdir)))
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"output folder is a file: {folder}")
+    if not folder.exists() and not folder.parent.is_dir():
+        raise InputError(f"the output folder's parent does not exist: {folder.parent}")
+    _refuse_book_folders(chapter, folder)
+    summary = folder / GRID_SUMMARY
+    if summary.resolve() == grid.resolve():
+        raise InputError(
+            f"the summary would overwrite the grid file {grid}: choose another output folder"
+        )
+    for path in [summary] + [folder / r.notebook for r in rows]:
+        if path.is_dir():
+            raise InputError(f"output is a folder: {path}")
+        if path.exists() and path.suffix == ".ipynb":
+            _refuse_chapter_file(path)
+    return folder
+
+
+def _grid_worker(
+    chapter: Chapter, values: dict[str, Any], out: Path, threads: int
+) -> tuple[str, str, dict[str, str]]:
+    """One grid row, in a worker process: ``(status, one-line error, glued values)``."""
+    for variable in ("SCALINGLAWS_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ.setdefault(variable, str(threads))  # the kernels share the cores
+    try:
+        _execute(chapter, values, out)
+        return "ok", "", glued_values(out)
+    except ScalingLawsError as exc:
+        return "failed", _one_line(exc), {}
+    except Exception as exc:  # a dead kernel, an unreadable output: this row fails, not the grid
+        return "failed", _one_line(f"{type(exc).__name__}: {exc}"), {}
+
+
+def grid_columns(chapter_id: str, results: list[GridResult]) -> list[str]:
+    """The glue names :func:`run_grid` reports: :data:`HEADLINE_GLUE` of the chapter, else every
+    name the runs glued (in order of first appearance)."""
+    if chapter_id in HEADLINE_GLUE:
+        return list(HEADLINE_GLUE[chapter_id])
+    return list(dict.fromkeys(name for r in results for name in r.glued))
+
+
+def _csv_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _write_summary(path: Path, chapter: Chapter, results: list[GridResult]) -> None:
+    """``summary.csv``: row, notebook, every parameter, status, error, the reported glue names."""
+    import csv
+    import tempfile
+
+    glue_names = grid_columns(chapter.id, results)
+    params = [q.name for q in chapter.params]
+    fd, tmp_name = tempfile.mkstemp(prefix=".summary.", suffix=".tmp.csv", dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(["row", "notebook", *params, "status", "error", *glue_names])
+            for r in results:
+                writer.writerow(
+                    [r.row, r.notebook.name]
+                    + [_csv_text(r.values[q]) for q in params]
+                    + [r.status, r.error]
+                    + [r.glued.get(name, "") for name in glue_names]
+                )
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def run_grid(
+    chapter_id: str,
+    grid: Path | str,
+    outdir: Path | str,
+    jobs: int | None = None,
+    progress: bool | None = None,
+) -> list[GridResult]:
+    """Execute a chapter once per row of a parameter grid, in parallel, and summarise the runs.
+
+    Every row is validated (:func:`read_grid`) and the output folder checked before anything
+    runs or is written. Then each row is one papermill execution (as :func:`run`: atomic, a
+    failed run writes no notebook) in a pool of ``jobs`` processes; a failing row does not stop
+    the others. Finally ``outdir/summary.csv`` (:data:`GRID_SUMMARY`) gets one line per row, in
+    grid order: ``row``, ``notebook``, every parameter's value, ``status`` (``ok`` or
+    ``failed``), ``error`` (the one-line reason) and the headline glued values
+    (:func:`grid_columns`).
+
+    Parameters
+    ----------
+    chapter_id : str
+        Key of :data:`CHAPTERS`.
+    grid : path
+        CSV file, one row per run (see :func:`read_grid`).
+    outdir : path
+        Output folder (created if missing; its parent must exist). Notebooks already there with
+        the same names are replaced; no other file in it is touched.
+    jobs : int, optional
+        Parallel runs (default: the usable CPU cores), at most one per row. The kernels share the
+        cores: ``SCALINGLAWS_THREADS``, ``OMP_NUM_THREADS`` and ``OPENBLAS_NUM_THREADS`` default
+        to cores / jobs in them (results do not depend on these).
+    progress : bool, optional
+        tqdm bar of finished runs on stderr (default: on a terminal, unless ``SCALINGLAWS_QUIET``).
+
+    Returns
+    -------
+    list of GridResult
+        In grid order.
+
+    Raises
+    ------
+    InputError, ParameterError
+        One line, before anything runs or is written (bad grid, bad folder, unknown chapter).
+    """
+    import concurrent.futures
+    import multiprocessing
+
+    from tqdm import tqdm
+
+    chapter = get_chapter(chapter_id)
+    grid = Path(grid)
+    rows = read_grid(chapter_id, grid)
+    if not chapter.notebook.is_file():
+        raise InputError(f"chapter {chapter_id!r}: notebook {chapter.notebook} does not exist")
+    folder = _check_grid_folder(chapter, outdir, rows, grid)
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, Integral) or jobs < 1):
+        raise InputError(f"jobs must be a positive integer, got {_short_repr(jobs)}")
+    cores = _usable_cores()
+    n_jobs = min(int(jobs) if jobs is not None else cores, len(rows))
+    threads = max(1, cores // n_jobs)
+    folder.mkdir(exist_ok=True)
+    # fork: the workers only wait on their kernels; it needs no importable __main__ and keeps a
+    # chapter registered at run time (tests)
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    results: list[GridResult | None] = [None] * len(rows)
+    with concurrent.futures.ProcessPoolExecutor(n_jobs, mp_context=context) as pool:
+        futures = {
+            pool.submit(_grid_worker, chapter, r.values, folder / r.notebook, threads): i
+            for i, r in enumerate(rows)
+        }
+        try:
+            with tqdm(
+                total=len(rows), desc=chapter.id, unit="run", disable=not _show_progress(progress)
+            ) as bar:
+                for future in concurrent.futures.as_completed(futures):
+                    i = futures[future]
+                    try:
+                        status, error, glued = future.result()
+                    except Exception as exc:  # the worker process itself died
+                        status, error, glued = (
+                            "failed",
+                            _one_line(f"{type(exc).__name__}: {exc}"),
+                            {},
+                        )
+                    row = rows[i]
+                    results[i] = GridResult(
+                        row.row, folder / row.notebook, row.values, status, error, glued
+                    )
+                    bar.update(1)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    done = [r for r in results if r is not None]
+    _write_summary(folder / GRID_SUMMARY, chapter, done)
+    return done
