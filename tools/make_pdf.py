@@ -25,15 +25,12 @@ writes no PDF) when a chart is not drawn or a page reports a JavaScript error.
 from __future__ import annotations
 
 import argparse
-import functools
 import html
-import http.server
 import io
 import os
 import re
 import sys
 import tempfile
-import threading
 import time
 import unicodedata
 from collections.abc import Iterator
@@ -43,7 +40,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
+from scalinglaws.book.site import serve, toc_files
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_HTML = Path(os.environ.get("SCALINGLAWS_HTML_DIR", REPO / "_build" / "html"))
@@ -98,25 +95,6 @@ _HEADINGS = """() => {
 
 
 # --------------------------------------------------------------------------------- pages
-def toc_files(toc_path: Path) -> list[str]:
-    """Document paths (no suffix) of the root and every ``file:`` entry of ``_toc.yml``, in order."""
-    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
-    files: list[str] = [toc["root"]]
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if "file" in node:
-                files.append(node["file"])
-            for key in ("parts", "chapters", "sections"):
-                walk(node.get(key))
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc)
-    return [re.sub(r"\.(md|ipynb|rst)$", "", f).strip("/") for f in files]
-
-
 @dataclass
 class Part:
     """One printed page of the book: its PDF bytes, title and sections with their page (0-based)."""
@@ -126,25 +104,6 @@ class Part:
     pdf: bytes
     sections: list[tuple[str, int]] = field(default_factory=list)
     pages: int = 0
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
-        pass
-
-
-@contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` from 127.0.0.1 on a free port; yield its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _local(url: str) -> bool:

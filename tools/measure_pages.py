@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import functools
-import http.server
 import json
 import os
 import platform
@@ -38,14 +36,13 @@ import re
 import statistics
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import yaml
+
+from scalinglaws.book.site import serve
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("SCALINGLAWS_CHROMIUM", "/usr/bin/chromium"))
@@ -111,25 +108,6 @@ def kind_of(url: str, content_type: str) -> str:
     if path.endswith((".html", "/")) or ctype == "text/html":
         return "html"
     return "other"
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
-        pass
-
-
-@contextmanager
-def serve(html_dir: Path) -> Iterator[str]:
-    """Serve ``html_dir`` on 127.0.0.1 (a free port); yield the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(html_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def measure_page(browser: Any, url: str) -> dict[str, Any]:

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from scalinglaws.book.site import serve
+
 from .support import (
     CHROMIUM,
     CHROMIUM_ARGS,
     HTML_DIR,
-    QuietHandler,
     browser_unavailable,
     require_build,
 )
@@ -23,15 +21,8 @@ from .support import (
 @pytest.fixture(scope="module")
 def site_url() -> Iterator[str]:
     require_build()
-    handler = functools.partial(QuietHandler, directory=str(HTML_DIR))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(HTML_DIR) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

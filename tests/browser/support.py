@@ -6,15 +6,14 @@ test modules (``from .support import ...``).
 
 from __future__ import annotations
 
-import http.server
 import os
-import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
+
+from scalinglaws.book.site import toc_files
 
 REPO = Path(__file__).resolve().parents[2]
 BOOK_DIR = Path(os.environ.get("SCALINGLAWS_BOOK_DIR", REPO)).resolve()
@@ -42,25 +41,6 @@ ALLOWED_JS_ERRORS: list[tuple[str, str]] = []
 
 
 # ------------------------------------------------------------------------ helpers
-def toc_files(toc_path: Path) -> list[str]:
-    """Document paths (no suffix) of the root and every ``file:`` entry of ``_toc.yml``."""
-    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
-    files: list[str] = [toc["root"]]
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if "file" in node:
-                files.append(node["file"])
-            for key in ("parts", "chapters", "sections"):
-                walk(node.get(key))
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc)
-    return [re.sub(r"\.(md|ipynb|rst)$", "", f).strip("/") for f in files]
-
-
 def page_ids() -> list[str]:
     toc = BOOK_DIR / "_toc.yml"
     return toc_files(toc) if toc.is_file() else ["<no _toc.yml>"]
@@ -96,11 +76,6 @@ def browser_unavailable(reason: str) -> None:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(msg + " (CI=true: not skipping)")
     pytest.skip(msg)
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
-        pass
 
 
 #: What the theme's switch stores: opening a page in dark mode.

@@ -561,13 +561,16 @@ def _loss_drop(delta: float) -> str:
     return f"loss −{delta:.3g} nats/token"
 
 
-def _interval_or_none(
-    f: Any, canonical: bool, n_boot: int, seed: int, level: float
-) -> tuple[float, float]:
-    if not canonical:
-        return math.nan, math.nan
+def _priced(
+    f: Any, lw: ParametricLaw, n_boot: int, seed: int, level: float
+) -> tuple[float, float, float]:
+    """``f(lw)`` and its bootstrap interval over the canonical law's resamples (NaN for another law,
+    which has no resamples)."""
+    value = f(lw)
+    if lw.name != _law(DEFAULT_LAW).name:
+        return value, math.nan, math.nan
     iv = law_interval(f, n_boot=n_boot, seed=seed, level=level)
-    return iv.lo, iv.hi
+    return value, iv.lo, iv.hi
 
 
 def _start(law: Any, start_flops: Any, delta: Any) -> tuple[ParametricLaw, float, float, float]:
@@ -659,9 +662,7 @@ def axis_compute_optimal(
     def mult(lawx: ParametricLaw) -> float:
         return _step_values(lawx, c0, d)[0]
 
-    value = mult(lw)
-    canonical = lw.name == _law(DEFAULT_LAW).name
-    lo, hi = _interval_or_none(mult, canonical, n_boot, seed, level)
+    value, lo, hi = _priced(mult, lw, n_boot, seed, level)
     inference = (
         float(compute_optimal(c0 * value, lw).params) / n0 if math.isfinite(value) else math.inf
     )
@@ -702,9 +703,7 @@ def axis_parameters(
     def mult(lawx: ParametricLaw) -> float:
         return params_multiplier_for_drop(lawx, n0, d0, d)
 
-    value = mult(lw)
-    canonical = lw.name == _law(DEFAULT_LAW).name
-    lo, hi = _interval_or_none(mult, canonical, n_boot, seed, level)
+    value, lo, hi = _priced(mult, lw, n_boot, seed, level)
     return AxisCost(
         axis="parameters",
         step=_loss_drop(d),
@@ -745,9 +744,7 @@ def axis_data(
     def mult(lawx: ParametricLaw) -> float:
         return tokens_multiplier_for_drop(lawx, n0, d0, d)
 
-    value = mult(lw)
-    canonical = lw.name == _law(DEFAULT_LAW).name
-    lo, hi = _interval_or_none(mult, canonical, n_boot, seed, level)
+    value, lo, hi = _priced(mult, lw, n_boot, seed, level)
     need = (
         f"needs {100 * value * d0 / st:.2g}% of the text stock ({st:.2g} tokens)"
         if math.isfinite(value)
