@@ -152,7 +152,7 @@ def test_axes_costs_draws_priced_rows_and_names_the_rest():
     spec = fig.spec()
     assert fig.title == "What the next fixed improvement costs, axis by axis"
     assert _marks(spec) == ["rule", "point"]
-    assert _axis_titles(spec) == {"Multiplier of the unit paid (×, log scale)"}
+    assert _axis_titles(spec) == {"Factor paid (×, log scale)"}
     pts = _datasets_with(spec, "kind")[0]
     assert [p["axis"] for p in pts] == ["parameters", "fresh data", "RL compute", "more calls"]
     assert [p["kind"] for p in pts] == ["fit", "fit", "illustrative", "illustrative"]

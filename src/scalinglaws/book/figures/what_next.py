@@ -185,7 +185,7 @@ def axes_costs(rows: list[AxisCost]) -> charts.Figure:
         }
     )
     order = [_short(r.axis) for r in priced]
-    x_title = "Multiplier of the unit paid (×, log scale)"
+    x_title = "Factor paid (×, log scale)"
     x_enc = charts.log_enc("x", "value", x_title, [1.0, right])
     x_lo = charts.log_enc("x", "lo", x_title, [1.0, right])
     y_enc = alt.Y("axis:N", title=None, sort=order)
@@ -206,8 +206,10 @@ def axes_costs(rows: list[AxisCost]) -> charts.Figure:
             color=color,
             shape=alt.Shape(
                 "kind:N",
-                title="price from",
                 scale=alt.Scale(domain=["fit", "illustrative"], range=["circle", "diamond"]),
+                # one legend only: two side by side do not fit a phone (the caption explains the
+                # shapes)
+                legend=None,
             ),
             tooltip=[
                 "axis",
