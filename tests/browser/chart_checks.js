@@ -14,6 +14,8 @@
      blank-tick        a tick the spec asks for (axis `values`) inside the scale domain has no
                        label, an empty one, or one hidden by label-overlap removal
      truncated         a text item (axis/legend label, title) is drawn cut short with "…"
+     clipped           a text item lies partly outside the chart's SVG, so the reader sees it cut
+                       (two legends side by side on a phone, a long axis title)
      tiny-text         a text item renders below minFontPx CSS px (font size x the SVG's scale on
                        the screen, and the rendered box height)
      chart-overflow    the drawing sticks out of its card and the card does not scroll
@@ -220,6 +222,8 @@
 
   function checkText(rec, problems) {
     const root = rec.view.scenegraph().root;
+    const svg = rec.el.querySelector("svg");
+    const frame = svg ? svg.getBoundingClientRect() : null;
     walk(root, (n) => {
       if (n.marktype !== "text" || !TEXT_ROLES.test(n.role || "")) return;
       (n.items || []).forEach((item) => {
@@ -232,6 +236,12 @@
         }
         const box = el.getBoundingClientRect();
         if (box.width === 0 && box.height === 0) return; // not laid out (hidden details)
+        if (frame && frame.width > 0 &&
+            (box.left < frame.left - 1 || box.right > frame.right + 1 ||
+             box.top < frame.top - 1 || box.bottom > frame.bottom + 1)) {
+          problems.push({kind: "clipped", detail: `${n.role} "${full.slice(0, 40)}" drawn at ` +
+            `x ${box.left.toFixed(0)}-${box.right.toFixed(0)} in an SVG at ${frame.left.toFixed(0)}-${frame.right.toFixed(0)}`});
+        }
         const ctm = el.getScreenCTM();
         const scale = ctm ? Math.hypot(ctm.a, ctm.b) : 1;
         const size = parseFloat(getComputedStyle(el).fontSize) * scale;

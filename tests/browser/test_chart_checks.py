@@ -118,6 +118,33 @@ def truncated_legend() -> alt.Chart:
     )
 
 
+def clipped_legend() -> alt.Chart:
+    """A legend drawn outside the SVG (no room reserved for it): what a reader saw on a phone when
+    two legends stood side by side, or a bottom legend's labels ran past the card's edge."""
+    return (
+        alt.Chart(_curves())
+        .mark_line()
+        .encode(x="C:Q", y="L:Q", color=alt.Color("law:N", title="Fitted law"))
+        .properties(autosize=alt.AutoSizeParams(type="none"))
+    )
+
+
+def two_legends() -> alt.LayerChart:
+    """Colour and shape legends with long labels: on a phone the runtime stacks them and wraps
+    their labels to the space left of the y axis (chapters 2, 3, 5 and 7 had them cut)."""
+    df = _curves()
+    df["kind"] = np.where(np.arange(len(df)) % 2 == 0, "fitted from the runs", "illustrative")
+    x = charts.log_enc("x", "C", "Training compute C (FLOP)", df["C"])
+    y = alt.Y("L:Q", title="Loss L (nats/token)", scale=alt.Scale(zero=False))
+    lines = alt.Chart(df).mark_line().encode(x=x, y=y, color=alt.Color("law:N", title="Fitted law"))
+    points = (
+        alt.Chart(df)
+        .mark_point()
+        .encode(x=x, y=y, shape=alt.Shape("kind:N", title="Where the point comes from"))
+    )
+    return alt.layer(lines, points)
+
+
 def wide_panels() -> alt.VConcatChart:
     """Two stacked 1100 px panels: natural size far wider than a phone."""
     base = alt.Chart(_curves()).mark_line().encode(x="C:Q", y="L:Q", color="law:N")
@@ -169,10 +196,11 @@ def test_checks_flag_each_broken_chart_and_pass_a_correct_one(open_page: Any) ->
         "empty-layer": _fig(missing_layer(), "Missing layer"),
         "blank-tick": _fig(blank_decade(), "Blank decade", raw=True),
         "truncated": _fig(truncated_legend(), "Truncated legend"),
+        "clipped": _fig(clipped_legend(), "Clipped legend", raw=True),
     }
     page = open_page(good + "".join(html for _, html in cases.values()))
     kinds, page_kinds, result = _kinds(page)
-    assert len(result["charts"]) == 5, result
+    assert len(result["charts"]) == 6, result
     assert kinds[good_id] == [], result
     for kind, (cid, _) in cases.items():
         assert kind in kinds[cid], f"{kind} not flagged: {kinds[cid]} ({result})"
@@ -219,6 +247,15 @@ def test_tiny_text_on_a_phone_is_flagged(open_page: Any) -> None:
         "() => window.scalinglawsCharts.map(r => [r.fit, r.view.width()])"
     )
     assert fitted[0][0] is not None and fitted[0][0] < 390, fitted  # re-drawn at the card's width
+
+
+def test_two_legends_fit_a_phone(open_page: Any) -> None:
+    """At 390 px the runtime stacks the two legends and wraps their labels inside the card: no
+    text is clipped, cut or tiny (it is also correct at full width)."""
+    cid, html = _fig(two_legends(), "Two legends")
+    for width in (390, 1400):
+        kinds, page_kinds, result = _kinds(open_page(html, width=width))
+        assert kinds[cid] == [] and page_kinds == [], (width, result)
 
 
 def test_tiny_text_flagged_at_any_width(open_page: Any) -> None:

@@ -126,8 +126,12 @@
       var legend = (config.legend = config.legend || {});
       legend.orient = "bottom";
       legend.direction = "vertical";
-      legend.labelLimit = Math.max(60, w - 40); // symbol, offsets and padding take ~40 px
-      legend.titleLimit = Math.max(60, w - 10);
+      // a bottom legend starts at the plot's left edge, after the y axis (~70 px), and its symbol,
+      // offsets and padding take ~40 px more
+      legend.labelLimit = Math.max(60, w - 110);
+      legend.titleLimit = Math.max(60, w - 80);
+      // several legends stack (one above the other) instead of standing side by side
+      legend.layout = {bottom: {direction: "vertical", anchor: "start"}};
       var title = spec.title, tconf = config.title || {};
       var size = tconf.fontSize || 13, weight = tconf.fontWeight || "bold";
       if (typeof title === "string") spec.title = {text: wrapWords(title, w - 8, size, weight)};
