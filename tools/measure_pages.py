@@ -40,9 +40,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import yaml
-
-from scalinglaws.book.site import serve
+from scalinglaws.book.site import serve, toc_files
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("SCALINGLAWS_CHROMIUM", "/usr/bin/chromium"))
@@ -78,21 +76,7 @@ def goal_for(charts: int) -> int:
 
 def toc_pages(book_dir: Path = REPO) -> list[str]:
     """Document paths (no suffix) of the root and every ``file:`` entry of ``_toc.yml``, in order."""
-    toc = yaml.safe_load((book_dir / "_toc.yml").read_text(encoding="utf-8"))
-    files: list[str] = [toc["root"]]
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if "file" in node:
-                files.append(node["file"])
-            for key in ("parts", "chapters", "sections"):
-                walk(node.get(key))
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc)
-    return [re.sub(r"\.(md|ipynb|rst)$", "", f).strip("/") for f in files]
+    return toc_files(book_dir / "_toc.yml")
 
 
 def kind_of(url: str, content_type: str) -> str:
