@@ -4,8 +4,9 @@ A reader of the HTML book sees the visible code cells (those not tagged ``remove
 ``remove-input``) and the exercises. For each chapter this test executes *only* the parameters cell and the
 visible cells outside the solutions, in order, then every solution's code cells: a solution that uses a name
 defined only in a hidden cell fails here. It also checks the chapter-size rules of the book's design
-(CONTRIBUTING.md): at most 200 code lines per chapter, no cell over 25 lines, no function or lambda defined
-in a chapter.
+(CONTRIBUTING.md): at most 200 code lines per chapter (an exercise's hidden test cells, tagged
+``exercise-test`` or ``exercise-test-public``, do not count; each has at most 10), no cell over 25 lines, no
+function or lambda defined in a chapter.
 
 The executions are marked ``corners`` (they run with ``make corners``, in parallel); the size rules run
 with the unit tests.
@@ -29,6 +30,9 @@ START = re.compile(r"```\{solution-start\}")
 END = re.compile(r"```\{solution-end\}")
 MAX_CHAPTER_LINES = 200
 MAX_CELL_LINES = 25
+#: Tags of the hidden cells that check an exercise's answers (scalinglaws.book.student).
+TEST_TAGS = {"exercise-test", "exercise-test-public"}
+MAX_TEST_LINES = 10
 
 
 def _code_lines(source: str) -> int:
@@ -74,7 +78,12 @@ def test_chapter_size(path):
             continue
         source = "".join(cell["source"])
         n = _code_lines(source)
-        total += n
+        if set(cell["metadata"].get("tags", [])) & TEST_TAGS:
+            # an exercise's autograding check (hidden; becomes an otter test): short, not chapter code
+            if n > MAX_TEST_LINES:
+                problems.append(f"cell {i}: a test cell of {n} code lines (max {MAX_TEST_LINES})")
+        else:
+            total += n
         if n > MAX_CELL_LINES:
             problems.append(f"cell {i}: {n} code lines (max {MAX_CELL_LINES})")
         for node in ast.walk(ast.parse(source)):
