@@ -2,8 +2,9 @@
 #
 #   make book     create .venv from the lock file, install the package, build the HTML book
 #                 (executing every chapter) into _build/html/index.html
-#   make test     unit tests, nbval (strict) on every notebook, a full -W -n --keep-going build,
-#                 and the browser test (headless Chromium)
+#   make test     unit tests, nbval (strict) on every notebook, every chapter at its parameter corners,
+#                 a full -W -n --keep-going build, the browser test (headless Chromium) and the student
+#                 notebooks with their autograding
 #   make test-portable  unit tests and nbval again under another BLAS kernel and the numpy engine
 #   make execute  re-execute every notebook in place (refresh the committed outputs)
 #   make book-stored  build the HTML from the stored outputs, executing nothing (seconds; for layout work)
@@ -12,6 +13,9 @@
 #   make lint     ruff (lint and format check) and actionlint on .github/workflows
 #   make pdf      after make book: print the book to _build/pdf/scaling-laws-reproduced.pdf and test it
 #   make site     after make book: a relocatable copy _build/site/ + _build/site.tar.gz, tested from file://
+#   make student  student notebooks and otter-grader autograders in _build/student/ (SOURCE=runs/ adds one
+#                 per executed run, e.g. of `scalinglaws run CHAPTER --grid students.csv -o runs/`)
+#   make grade SUBMISSIONS=dir  grade submitted notebooks offline into _build/grades.csv
 #
 # Data: set SCALINGLAWS_DATA_MIRROR to a folder holding the raw data sets (e.g. ../shared/data) to work
 # offline; otherwise the files are downloaded from their pinned URLs and hash-checked into a local cache.
@@ -36,7 +40,7 @@ export SCALINGLAWS_QUIET := 1
 
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb) $(wildcard book/*.ipynb))
 
-.PHONY: pdf pdf-test site actionlint help book-stored measure-pages venv static verify-data cache-check book test test-portable check-execute unit corners nbval build-strict browser execute bench lint format clean
+.PHONY: student student-check grade pdf pdf-test site actionlint help book-stored measure-pages venv static verify-data cache-check book test test-portable check-execute unit corners nbval build-strict browser execute bench lint format clean
 
 help:
 	@sed -n '2,18p' Makefile | sed 's/^# \{0,1\}//'
@@ -79,12 +83,13 @@ measure-pages: $(STAMP)
 	$(BIN)/python tools/measure_pages.py _build/html --out book/_data/page_weights.json
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -q tests --ignore=tests/browser -m "not corners and not pdf"
+	$(BIN)/python -m pytest -q -n auto tests --ignore=tests/browser -m "not corners and not pdf and not executes and not student"
 
-# Every chapter at the ends of its declared parameter ranges (tests/chapters/test_corners.py), and every exercise run
-# from the visible cells alone (tests/chapters/test_exercises.py), over the CPU cores.
+# Every chapter at the corners of its declared parameter ranges (tests/chapters/test_corners.py), every exercise run
+# from the visible cells alone (tests/chapters/test_exercises.py) and the other tests that execute a whole
+# chapter (marked `executes`), over the CPU cores.
 corners: static verify-data
-	$(BIN)/python -m pytest -q -p no:randomly -n auto -m corners tests/chapters/test_corners.py tests/chapters/test_exercises.py
+	$(BIN)/python -m pytest -q -p no:randomly -n auto -m "corners or executes" tests --ignore=tests/browser
 
 nbval: static verify-data
 	$(BIN)/python -m pytest -q -p no:randomly --nbval $(NOTEBOOKS) --nbval-sanitize-with tests/nbval_sanitize.cfg
@@ -99,7 +104,7 @@ browser: $(STAMP)
 
 # Every stage runs even when an earlier one fails (make -k semantics); the summary names each
 # failing stage and the target exits non-zero if any failed.
-TEST_STAGES := lint unit nbval corners build-strict browser
+TEST_STAGES := lint unit nbval corners build-strict browser student-check
 
 test: $(STAMP)
 	@failed=""; \
@@ -175,6 +180,21 @@ pdf-test: $(STAMP)
 site: $(STAMP)
 	$(BIN)/python tools/make_site.py
 	$(BIN)/python -m pytest -q -p no:randomly tests/pdf/test_site.py
+
+# Student notebooks and autograders (tools/make_student.py, otter-grader 7, offline): every chapter as stored,
+# plus one per executed run given as SOURCE (a folder or notebooks).
+student: $(STAMP)
+	$(BIN)/python tools/make_student.py $(if $(SOURCE),--source $(SOURCE))
+
+# make student, then tests/student: no solution text in any student notebook; the solution scores full marks,
+# a wrong answer loses exactly that question, a raising notebook scores zero there and grading finishes.
+student-check: static verify-data
+	$(MAKE) --no-print-directory student
+	$(BIN)/python -m pytest -q -p no:randomly -n auto tests/student
+
+grade: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "make grade: set SUBMISSIONS=<folder of submitted notebooks>"; exit 2; }
+	$(BIN)/python tools/grade.py "$(SUBMISSIONS)"
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

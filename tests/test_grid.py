@@ -288,6 +288,7 @@ def test_toy_grid_all_ok_text_output_and_rerun(capsys, work, toy_chapter):
 
 
 @pytest.mark.slow
+@pytest.mark.executes
 def test_power_laws_grid_two_seeds(capsys, work):
     """Two runs of the power-laws chapter (the fastest: about 30 s at its smallest bootstrap)
     differing only in the bootstrap seed: each notebook holds its own row's parameters and glues

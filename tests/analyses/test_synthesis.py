@@ -294,6 +294,7 @@ def test_exchange_rate_bad_input(compute_fit):
 
 
 @pytest.mark.slow
+@pytest.mark.executes
 @pytest.mark.parametrize(
     ("params", "expected"),
     [

@@ -29,6 +29,7 @@ def alternative_values(chapter: chapters.Chapter) -> dict[str, object]:
 
 
 @pytest.mark.slow
+@pytest.mark.executes
 @pytest.mark.parametrize("chapter_id", sorted(chapters.CHAPTERS))
 def test_chapter_reruns_with_other_parameters(chapter_id, tmp_path):
     chapter = chapters.get_chapter(chapter_id)
