@@ -100,7 +100,7 @@ build-strict: static verify-data cache-check
 	echo "Strict build finished in $$(( $$(date +%s) - start )) s"
 
 browser: $(STAMP)
-	$(BIN)/python -m pytest -q tests/browser
+	$(BIN)/python -m pytest -q -n auto tests/browser
 
 # Every stage runs even when an earlier one fails (make -k semantics); the summary names each
 # failing stage and the target exits non-zero if any failed.
