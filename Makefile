@@ -110,7 +110,9 @@ test: $(STAMP)
 	@failed=""; \
 	for stage in $(TEST_STAGES); do \
 	  echo "== make $$stage"; \
+	  t0=$$(date +%s); \
 	  $(MAKE) --no-print-directory $$stage || failed="$$failed $$stage"; \
+	  echo "== make $$stage: $$(( $$(date +%s) - t0 )) s"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "make test: FAILED stages:$$failed"; exit 1; fi; \
 	echo "make test: all stages passed ($(TEST_STAGES))"
