@@ -319,7 +319,9 @@ def _code(text: str, metadata: dict | None = None) -> dict:
 def _test_cell(source: str, *, hidden: bool) -> dict:
     # a public check is worth nothing; otter shares the question's points among the hidden cases
     points = "" if hidden else "points: 0\n"
-    config = f'""" # BEGIN TEST CONFIG\nhidden: {str(hidden).lower()}\n{points}""" # END TEST CONFIG\n'
+    config = (
+        f'""" # BEGIN TEST CONFIG\nhidden: {str(hidden).lower()}\n{points}""" # END TEST CONFIG\n'
+    )
     return _code(config + source.strip("\n"))
 
 
