@@ -366,7 +366,8 @@ def _question_cells(q: Question, fmt) -> list[dict]:
         _md(
             head
             + f'\n\n_Autograded: assign {names}; `grader.check("{q.name}")` runs the public checks '
-            + "(hidden tests compare your values with the library's, within a stated tolerance)._"
+            + "(hidden tests compare your values with the library's, within a stated tolerance). "
+            + "A part that asks why is not autograded: answer it in a Markdown cell below._"
         ),
         _raw("# BEGIN SOLUTION"),
     ]
