@@ -91,8 +91,9 @@ unit: $(STAMP)
 corners: static verify-data
 	$(BIN)/python -m pytest -q -p no:randomly -n auto -m "corners or executes" tests --ignore=tests/browser
 
+# Each notebook's cells run in order in one kernel (--dist loadfile); the notebooks run over the CPU cores.
 nbval: static verify-data
-	$(BIN)/python -m pytest -q -p no:randomly --nbval $(NOTEBOOKS) --nbval-sanitize-with tests/nbval_sanitize.cfg
+	$(BIN)/python -m pytest -q -p no:randomly -n auto --dist loadfile --nbval $(NOTEBOOKS) --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 build-strict: static verify-data cache-check
 	@start=$$(date +%s); \

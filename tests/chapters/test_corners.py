@@ -170,5 +170,26 @@ def test_cases_cover_every_declared_end():
                 assert any(r.get(p.name) == v for r in runs), (cid, p.name, v)
 
 
+def test_every_chapter_reruns_with_another_seed_and_its_smallest_bootstrap():
+    """What an instructor changes first (the seed, the bootstrap size) is in every chapter's corner runs:
+    each declares a seed or a bootstrap size, and every base run sets the seed to 1 (not a default) and
+    the precision parameters to their minimum. (This replaced tests/chapters/test_rerun.py, whose runs the
+    corner runs contain.)"""
+    for cid, chapter in chapters.CHAPTERS.items():
+        names = {p.name for p in chapter.params}
+        assert names & {"seed", "n_boot"}, cid
+        default_seed = next((p.default for p in chapter.params if p.name == "seed"), None)
+        for c, _, values in CASES:
+            if c == cid and "seed" in names:
+                assert values["seed"] != default_seed, (cid, values)
+        if "n_boot" in names:
+            low = next(p.min for p in chapter.params if p.name == "n_boot")
+            assert all(
+                v["n_boot"] == low
+                for c, lab, v in CASES
+                if c == cid and not lab.startswith("random")
+            )
+
+
 def test_corner_design_is_smaller_than_one_at_a_time():
     assert len(CASES) < len(cases(one_at_a_time=True)) / 2
