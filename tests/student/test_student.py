@@ -98,7 +98,7 @@ def test_no_solution_text_and_no_myst_in_student_notebook(built, cid):
     text = json.dumps(nb, ensure_ascii=False)
     cells = "\n".join("".join(c["source"]) for c in nb["cells"])
     visible = _visible_sources(chapter_nb)
-    glue = student.glue_values(chapter_nb)
+    glue = chapters.glued_values(chapter_nb)
 
     def fmt(s: str) -> str:
         return student.plain_markdown(s, glue, {})
@@ -311,7 +311,7 @@ def test_a_students_own_run_becomes_their_notebook_and_grades_full(tmp_path, bui
     assert stored == {**chapters.validate(cid, {}), "seed": 3, "n_boot": 60}
     injected = [c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
     assert injected and "seed = 3" in "".join(injected[0]["source"])
-    glue = student.glue_values(_nb(ran))
+    glue = chapters.glued_values(_nb(ran))
     markdown = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
     assert glue["gpt_n_boot"] == "60" and "60 resamples" in markdown
     rows = _grade(tmp_path, out, _nb(out / "runs" / "solutions" / ran.name), ran.name)

@@ -1070,18 +1070,21 @@ def read_grid(chapter_id: str, grid: Path | str) -> list[GridRow]:
     return rows
 
 
-def glued_values(notebook: Path | str) -> dict[str, str]:
+def glued_values(notebook: Path | str | Mapping[str, Any]) -> dict[str, str]:
     """Every value an executed notebook glued (myst-nb ``glue``), name to text, in cell order.
 
     myst-nb stores a glued value as a ``display_data`` output whose metadata ``scrapbook.name``
     is its name and whose data ``application/papermill.record/text/plain`` is its plain-text
     form: for :func:`scalinglaws.book.glue_text` the quoted literal of the text, returned here
     unquoted (as ``{glue:text}`` shows it). Other values give their Markdown form, else the plain
-    text as stored.
+    text as stored. ``notebook`` is a path or a notebook already read as JSON.
     """
     import nbformat
 
-    nb = nbformat.read(str(notebook), as_version=4)
+    if isinstance(notebook, Mapping):  # a notebook already read (JSON)
+        nb = nbformat.from_dict(notebook)
+    else:
+        nb = nbformat.read(str(notebook), as_version=4)
     prefix = "application/papermill.record/"
     out: dict[str, str] = {}
     for cell in nb.cells:

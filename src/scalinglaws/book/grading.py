@@ -20,6 +20,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from scalinglaws.book import chapters
 from scalinglaws.core.errors import InputError, ScalingLawsError
@@ -72,67 +73,58 @@ def grade_one(path: Path, autograders: Path, *, timeout: float = 1800) -> list[R
         if not archive.is_file() or not (autograders / f"{stem}.ipynb").is_file():
             raise InputError(f"{name}: no autograder {archive} (run make student)")
         injected = _inject(nb, cid)
-    except (ScalingLawsError, ValueError, OSError) as exc:
-        return [Row(name, "", "", 0.0, None, "error", str(exc).splitlines()[0])]
     except Exception as exc:  # a malformed submission must not stop the grading of the others
-        return [
-            Row(name, "", "", 0.0, None, "error", f"{type(exc).__name__}: {exc}".splitlines()[0])
-        ]
+        why = str(exc) if isinstance(exc, ScalingLawsError) else f"{type(exc).__name__}: {exc}"
+        return [Row(name, "", "", 0.0, None, "error", (why.splitlines() or [""])[0])]
 
     # the questions as the instructor's generated notebook lists them (never the submission's copy)
     listed = nb_source(autograders / f"{stem}.ipynb")["metadata"]["scalinglaws"]["questions"]
     questions = [_Q(q["name"], float(q["points"]), bool(q["graded"])) for q in listed]
+    scored, failure = _otter_run(injected, archive, chapter, timeout)
+    rows = []
+    for q in questions:
+        if not q.graded:
+            rows.append(Row(name, cid, q.name, None, q.points, "manual"))
+        elif failure:
+            rows.append(Row(name, cid, q.name, 0.0, q.points, "error", failure))
+        else:
+            points, possible = scored.get(q.name, (0.0, q.points))
+            rows.append(Row(name, cid, q.name, points, possible, "autograded"))
+    return rows
+
+
+def _otter_run(
+    nb: Any, archive: Path, chapter: chapters.Chapter, timeout: float
+) -> tuple[dict[str, tuple[float, float]], str]:
+    """``otter run`` on ``nb``: (question -> (score, max score), "") or ({}, the one-line failure)."""
+    import nbformat
+
     with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
         work = Path(tmp)
-        sub = work / f"{stem}.ipynb"
-        import nbformat
-
-        nbformat.write(injected, str(sub))
-        proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "otter",
-                "run",
-                "--no-logo",
-                "-a",
-                str(archive),
-                "-o",
-                str(work),
-                str(sub),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            cwd=chapter.notebook.parent,
-            # otter runs the notebook in a scratch folder: the book is found through the environment
-            env={**os.environ, chapters.BOOK_ROOT_ENV: str(chapter.notebook.parent.parent)},
-        )
+        sub = work / f"{chapter.notebook.stem}.ipynb"
+        nbformat.write(nb, str(sub))
+        cmd = [sys.executable, "-m", "otter", "run", "--no-logo", "-a", str(archive)]
+        try:
+            proc = subprocess.run(
+                [*cmd, "-o", str(work), str(sub)],
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                cwd=chapter.notebook.parent,
+                # otter runs the notebook in a scratch folder: the book is found through the environment
+                env={**os.environ, chapters.BOOK_ROOT_ENV: str(chapter.notebook.parent.parent)},
+            )
+        except subprocess.TimeoutExpired:
+            return {}, f"otter run failed: no result after {timeout:g} s"
         results = work / "results.json"
         if proc.returncode != 0 or not results.is_file():
             last = (proc.stderr.strip().splitlines() or ["(no message)"])[-1]
-            return [
-                Row(name, cid, q.name, 0.0, float(q.points), "error", f"otter run failed: {last}")
-                for q in questions
-                if q.graded
-            ] + [
-                Row(name, cid, q.name, None, float(q.points), "manual")
-                for q in questions
-                if not q.graded
-            ]
-        scored = {
+            return {}, f"otter run failed: {last}"
+        return {
             t["name"]: (float(t.get("score", 0.0)), float(t.get("max_score", 0.0)))
             for t in json.loads(results.read_text())["tests"]
             if "max_score" in t
-        }
-    rows = []
-    for q in questions:
-        if q.graded:
-            points, possible = scored.get(q.name, (0.0, float(q.points)))
-            rows.append(Row(name, cid, q.name, points, possible, "autograded"))
-        else:
-            rows.append(Row(name, cid, q.name, None, float(q.points), "manual"))
-    return rows
+        }, ""
 
 
 @dataclass(frozen=True)

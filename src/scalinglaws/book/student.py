@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scalinglaws.book.chapters import get_chapter, glued_values
 from scalinglaws.core.errors import InputError
 
 TEST_HIDDEN = "exercise-test"
@@ -82,25 +83,6 @@ class Question:
 
 
 # ----------------------------------------------------------------------------- MyST to Markdown
-
-
-def glue_values(nb: dict) -> dict[str, str]:
-    """Name -> Markdown text of every value glued in an executed notebook."""
-    out: dict[str, str] = {}
-    for cell in nb["cells"]:
-        for o in cell.get("outputs", []) if cell["cell_type"] == "code" else []:
-            meta = o.get("metadata", {}).get("scrapbook")
-            if not meta:
-                continue
-            prefix = meta.get("mime_prefix", "")
-            data = o.get("data", {})
-            md = data.get(prefix + "text/markdown")
-            if md is None:
-                md = data.get(prefix + "text/plain", "")
-                if len(md) >= 2 and md[0] == md[-1] and md[0] in "'\"":
-                    md = md[1:-1]
-            out[meta["name"]] = md if isinstance(md, str) else "".join(md)
-    return out
 
 
 def citation_names(bib: Path) -> dict[str, str]:
@@ -179,13 +161,7 @@ def plain_markdown(
             i += 1
             continue
         title = m["arg"].strip() or m["name"].replace("-", " ").capitalize()
-        body: list[str] = []
-        i += 1
-        while i < len(lines) and lines[i].strip() != m["fence"]:
-            if not _OPTION.match(lines[i]):
-                body.append(lines[i])
-            i += 1
-        i += 1
+        _, body, i = _fenced(lines, i, m)
         if m["name"] == "math":
             out += ["$$", *body, "$$"]
         elif m["name"] in ("code-block", "code"):
@@ -193,6 +169,22 @@ def plain_markdown(
         else:
             out += [f"> **{title}**", ">", *[("> " + b).rstrip() for b in body]]
     return "\n".join(out)
+
+
+def _fenced(lines: list[str], i: int, m: re.Match) -> tuple[dict[str, str], list[str], int]:
+    """The directive opened at ``lines[i]`` (matched by ``m``): its ``:name: value`` options, its body
+    lines and the index of the line after its closing fence."""
+    options: dict[str, str] = {}
+    body: list[str] = []
+    i += 1
+    while i < len(lines) and lines[i].strip() != m["fence"]:
+        if _OPTION.match(lines[i]):
+            name, _, value = lines[i][1:].partition(":")
+            options[name] = value.strip()
+        else:
+            body.append(lines[i])
+        i += 1
+    return options, body, i + 1
 
 
 # ----------------------------------------------------------------------------- chapter parsing
@@ -214,17 +206,8 @@ def _segments(text: str) -> list[tuple[str, str, str, str]]:
         if prose:
             out.append(("prose", "\n".join(prose), "", ""))
             prose = []
-        body: list[str] = []
-        label = m["arg"].strip() if m["name"] != "exercise" else ""
-        i += 1
-        while i < len(lines) and lines[i].strip() != m["fence"]:
-            opt = re.match(r"^:label:\s*(\S+)", lines[i])
-            if opt:
-                label = opt[1]
-            elif not _OPTION.match(lines[i]):
-                body.append(lines[i])
-            i += 1
-        i += 1
+        options, body, i = _fenced(lines, i, m)
+        label = options.get("label", m["arg"].strip() if m["name"] != "exercise" else "")
         arg = m["arg"].strip() if m["name"] == "exercise" else ""
         out.append((m["name"], arg, label, "\n".join(body).strip("\n")))
     if prose:
@@ -397,7 +380,7 @@ def master_notebook(
     titles: dict[str, str] | None = None,
 ) -> dict:
     """The otter-assign master notebook of an executed chapter ``nb`` (see the module docstring)."""
-    glue = glue_values(nb)
+    glue = glued_values(nb)
     cites = cites or {}
 
     def fmt(text: str) -> str:
@@ -463,8 +446,6 @@ def make_student(
     cites = citation_names(bib) if bib else {}
     titles = section_titles(root) if root else {}
     # the assignment is the chapter (one autograder serves every student's run of it)
-    from scalinglaws.book.chapters import get_chapter
-
     assignment = get_chapter(chapter_id).notebook.stem
     master = master_notebook(nb, name=assignment, chapter_id=chapter_id, cites=cites, titles=titles)
     out_dir.mkdir(parents=True, exist_ok=True)
